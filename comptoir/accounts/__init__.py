@@ -1,0 +1,1 @@
+"""Workspaces (the companies using Comptoir), their users, roles and API tokens."""

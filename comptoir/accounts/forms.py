@@ -1,0 +1,1 @@
+"""Forms of accounts: parse HTTP input, services validate and write."""

@@ -1,0 +1,7 @@
+"""Domain signals sent by accounts (receivers live in higher apps)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that creates a workspace; kwargs: workspace.
+# Apps seed their reference lists so a new workspace is usable at once.
+workspace_created = Signal()

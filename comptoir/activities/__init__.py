@@ -1,0 +1,1 @@
+"""Interactions — the unit of work — with their processes, stages and timestamped notes."""

@@ -1,0 +1,1 @@
+"""Forms of activities: parse HTTP input, services validate and write."""

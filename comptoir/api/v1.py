@@ -1,0 +1,5 @@
+"""API v1 entry point."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(title="Comptoir API", version="1", urls_namespace="api")

@@ -1,0 +1,1 @@
+"""The audit trail: who changed what, when, old → new, on every audited record."""

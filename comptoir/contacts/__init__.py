@@ -1,0 +1,1 @@
+"""Customers: companies, people, dated affiliations, sites, contact points, reference lists."""

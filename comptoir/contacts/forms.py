@@ -1,0 +1,1 @@
+"""Forms of contacts: parse HTTP input, services validate and write."""

@@ -1,0 +1,1 @@
+"""The demo workspace "Duret Électricité" and generated data for benchmarks."""

@@ -1,0 +1,1 @@
+"""One search box across customers and interactions (an interface app composing selectors)."""

@@ -1,0 +1,21 @@
+"""Root URLs: each app mounts its own, the API lives under /api/v1/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="activities:desk", permanent=False)),
+    path("comptes/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("comptoir.accounts.urls")),
+    path("", include("comptoir.contacts.urls")),
+    path("", include("comptoir.activities.urls")),
+    path("recherche/", include("comptoir.search.urls")),
+    path("api/v1/", include("comptoir.api.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
