@@ -112,6 +112,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role in {Role.ADMIN, Role.MANAGER}
 
     @property
+    def can_view_colleagues(self) -> bool:
+        """Office roles plan for others: they may open a colleague's desk and week."""
+        return self.role in {Role.ADMIN, Role.MANAGER, Role.AGENT}
+
+    @property
     def is_workspace_admin(self) -> bool:
         return self.role == Role.ADMIN
 
