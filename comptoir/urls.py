@@ -1,10 +1,10 @@
 """Root URLs: each app mounts its own, the API lives under /api/v1/."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="activities:desk", permanent=False)),
@@ -17,5 +17,8 @@ urlpatterns = [
     path("api/v1/", include("comptoir.api.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.COMPTOIR_SERVE_MEDIA:
+    # Embedded mode serves uploaded files itself; behind a proxy, let the proxy do it.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,10 +1,10 @@
-"""Activate the signed-in user's workspace time zone for the request."""
+"""Activate the signed-in user's workspace time zone and language for the request."""
 
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class WorkspaceTimezoneMiddleware:
@@ -16,6 +16,8 @@ class WorkspaceTimezoneMiddleware:
         workspace = getattr(user, "workspace", None) if user and user.is_authenticated else None
         if workspace is not None:
             timezone.activate(ZoneInfo(workspace.timezone))
+            translation.activate(workspace.locale)
+            request.LANGUAGE_CODE = workspace.locale
         else:
             timezone.deactivate()
         return self.get_response(request)
