@@ -424,6 +424,12 @@ class Site(Address):
     def __str__(self) -> str:
         return self.name or self.address_line or f"Site {self.pk}"
 
+    def clean(self) -> None:
+        if self.company_id is None and self.person_id is None:
+            raise ValidationError(
+                {"company": _("Indiquez le client (société ou particulier) du site.")}
+            )
+
     @property
     def customer(self) -> Company | Person | None:
         return self.company or self.person

@@ -12,10 +12,12 @@ from comptoir.contacts.models import (
     Company,
     ContactKind,
     ContactPoint,
+    Domain,
     Person,
     Site,
 )
 from comptoir.lib.phone import try_normalize_phone
+from comptoir.lib.text import fold
 
 
 def companies_for(user: Any) -> QuerySet[Company]:
@@ -50,7 +52,10 @@ def person_detail(user: Any, person_id: int) -> Person:
                 "affiliations",
                 queryset=Affiliation.objects.select_related("company", "job_title"),
             ),
-            Prefetch("sites", queryset=Site.objects.prefetch_related("contact_points")),
+            Prefetch(
+                "sites",
+                queryset=Site.objects.select_related("occupant").prefetch_related("contact_points"),
+            ),
         )
         .get(pk=person_id)
     )
@@ -65,9 +70,14 @@ def company_detail(user: Any, company_id: int) -> Company:
             "contact_points",
             Prefetch(
                 "affiliations",
-                queryset=Affiliation.objects.select_related("person", "job_title"),
+                queryset=Affiliation.objects.select_related("person", "job_title").prefetch_related(
+                    "person__contact_points"
+                ),
             ),
-            Prefetch("sites", queryset=Site.objects.prefetch_related("contact_points")),
+            Prefetch(
+                "sites",
+                queryset=Site.objects.select_related("occupant").prefetch_related("contact_points"),
+            ),
         )
         .get(pk=company_id)
     )
@@ -127,3 +137,144 @@ def current_company_names(people: list[Person]) -> dict[int, str]:
     for affiliation in rows:
         names.setdefault(affiliation.person_id, affiliation.company.name)
     return names
+
+
+# --- Lists and pickers ------------------------------------------------------------------------
+
+
+def _name_matches(query: str) -> Q:
+    """Names where a word starts with what was typed ("dup" finds "Pierre Dupont")."""
+    folded = fold(query)
+    return Q(search_name__startswith=folded) | Q(search_name__contains=f" {folded}")
+
+
+def _customer_filters(
+    model: type[Person] | type[Company],
+    *,
+    workspace_id: int,
+    query: str,
+    category: str,
+    city: str,
+    interest: int | None,
+) -> Q:
+    """Filters of the customer list. A phone number (any format) or an e-mail in the search box
+    looks up the indexed contact points instead of scanning names."""
+    condition = Q()
+    query = query.strip()
+    owner = "person_id" if model is Person else "company_id"
+    if query:
+        e164 = try_normalize_phone(query) if sum(c.isdigit() for c in query) >= 6 else None
+        if e164:
+            points = ContactPoint.objects.filter(
+                workspace_id=workspace_id, kind=ContactKind.PHONE, normalized=e164
+            )
+            condition &= Q(pk__in=points.values(owner))
+        elif "@" in query:
+            points = ContactPoint.objects.filter(kind=ContactKind.EMAIL, normalized=query.lower())
+            condition &= Q(pk__in=points.values(owner))
+        else:
+            condition &= _name_matches(query)
+    if category:
+        condition &= Q(category=category)
+    if city.strip():
+        condition &= Q(city__istartswith=city.strip())
+    if interest:
+        condition &= Q(interests__id=interest)
+    return condition
+
+
+def _with_contact_points(qs: QuerySet) -> QuerySet:
+    phones_and_emails = ContactPoint.objects.order_by("-is_primary", "id")
+    return qs.prefetch_related(
+        Prefetch("contact_points", queryset=phones_and_emails, to_attr="points")
+    )
+
+
+def people_list(
+    user: Any,
+    *,
+    query: str = "",
+    category: str = "",
+    city: str = "",
+    interest: int | None = None,
+) -> QuerySet[Person]:
+    """People for the customer list, sorted by name; rows carry ``points`` (phones, e-mails)."""
+    condition = _customer_filters(
+        Person,
+        workspace_id=user.workspace_id,
+        query=query,
+        category=category,
+        city=city,
+        interest=interest,
+    )
+    qs = people_for(user).filter(condition)
+    return _with_contact_points(qs.order_by("search_name", "id"))
+
+
+def companies_list(
+    user: Any,
+    *,
+    query: str = "",
+    category: str = "",
+    city: str = "",
+    interest: int | None = None,
+) -> QuerySet[Company]:
+    """Companies for the customer list, sorted by name; rows carry ``points``."""
+    condition = _customer_filters(
+        Company,
+        workspace_id=user.workspace_id,
+        query=query,
+        category=category,
+        city=city,
+        interest=interest,
+    )
+    qs = companies_for(user).filter(condition)
+    return _with_contact_points(qs.order_by("search_name", "id"))
+
+
+def people_named(user: Any, query: str, *, limit: int = 8) -> list[Person]:
+    """A handful of people whose name starts like ``query``, for pickers."""
+    if not fold(query):
+        return []
+    return list(people_for(user).filter(_name_matches(query)).order_by("search_name")[:limit])
+
+
+def companies_named(user: Any, query: str, *, limit: int = 8) -> list[Company]:
+    """A handful of companies whose name starts like ``query``, for pickers."""
+    if not fold(query):
+        return []
+    return list(companies_for(user).filter(_name_matches(query)).order_by("search_name")[:limit])
+
+
+def duplicate_owners(
+    user: Any, *, phones: Sequence[str] = (), emails: Sequence[str] = ()
+) -> dict[str, Person | Company]:
+    """normalized phone (E.164) or e-mail → the person or company that already has it.
+
+    A number held by a site leads to the site's customer.
+    """
+    condition = Q(pk__in=[])
+    if phones:
+        condition |= Q(kind=ContactKind.PHONE, normalized__in=list(phones))
+    if emails:
+        condition |= Q(kind=ContactKind.EMAIL, normalized__in=[e.lower() for e in emails])
+    points = (
+        contact_points_for(user)
+        .filter(condition)
+        .select_related("person", "company", "site__person", "site__company")
+        .order_by("id")
+    )
+    found: dict[str, Person | Company] = {}
+    for point in points:
+        owner = point.person or point.company or (point.site.customer if point.site else None)
+        if owner is not None:
+            found.setdefault(point.normalized, owner)
+    return found
+
+
+def reference_items_for(user: Any, model: type[Any]) -> QuerySet[Any]:
+    """Every entry of one of the workspace's reference lists, inactive ones included."""
+    qs = model._default_manager.filter(workspace_id=user.workspace_id)
+    if model is Domain:
+        qs = qs.select_related("parent")
+    return qs.order_by("position", "name", "pk")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from comptoir.audit.models import Action
@@ -122,18 +124,115 @@ def person_delete(*, person: Person, by: Any) -> None:
     person.delete()
 
 
+class ContactPointInput(TypedDict):
+    """A phone or e-mail typed on a creation form."""
+
+    kind: str
+    value: str
+    label: str
+    field: NotRequired[str]  # the form field it came from, to put an error beside it
+
+
+def _add_contact_points(
+    *, by: Any, points: Sequence[ContactPointInput], person: Person | None, company: Company | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    seen_primary: set[str] = set()
+    for index, point in enumerate(points):
+        try:
+            contact_point_add(
+                by=by,
+                kind=point["kind"],
+                value=point["value"],
+                label=point["label"],
+                person=person,
+                company=company,
+                is_primary=point["kind"] not in seen_primary,
+            )
+        except ValidationError as exc:
+            errors[point.get("field") or f"{point['kind']}_{index}"] = exc.messages
+        seen_primary.add(point["kind"])
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def person_create_with_details(
+    *,
+    by: Any,
+    contact_points: Sequence[ContactPointInput] = (),
+    company: Company | None = None,
+    role: str = "",
+    **fields: Any,
+) -> Person:
+    """A new person with their phones and e-mails, and the company they work for: all or nothing.
+
+    The first phone and the first e-mail become the primary ones.
+    """
+    person = person_create(by=by, **fields)
+    _add_contact_points(by=by, points=contact_points, person=person, company=None)
+    if company is not None:
+        affiliation_add(
+            person=person,
+            company=company,
+            by=by,
+            role=role,
+            job_title=fields.get("job_title"),
+            start=None,
+        )
+    return person
+
+
+@transaction.atomic
+def company_create_with_details(
+    *, by: Any, contact_points: Sequence[ContactPointInput] = (), **fields: Any
+) -> Company:
+    """A new company with its phones and e-mails: all or nothing."""
+    company = company_create(by=by, **fields)
+    _add_contact_points(by=by, points=contact_points, person=None, company=company)
+    return company
+
+
 # --- Affiliations and sites --------------------------------------------------------------
+
+
+def _affiliation_text(affiliation: Affiliation, other: Person | Company) -> str:
+    """How an affiliation reads in the history of one side: "SARL Dupont · Gérant (…)"."""
+    text = " · ".join(p for p in (str(other), affiliation.role) if p)
+    if affiliation.end:
+        text += " " + _("(jusqu'au %(date)s)") % {
+            "date": formats.date_format(affiliation.end, "d/m/Y")
+        }
+    return text
+
+
+def _audit_affiliation(*, by: Any, affiliation: Affiliation, before: Affiliation | None) -> None:
+    sides: tuple[tuple[Person | Company, Person | Company], ...] = (
+        (affiliation.person, affiliation.company),
+        (affiliation.company, affiliation.person),
+    )
+    for record, other in sides:
+        old = _affiliation_text(before, other) if before is not None else ""
+        new = _affiliation_text(affiliation, other)
+        if old != new:
+            audit_record(
+                actor=by,
+                instance=record,
+                action=Action.UPDATE,
+                changes={"affiliations": [old, new]},
+            )
 
 
 @transaction.atomic
 def affiliation_add(*, person: Person, company: Company, by: Any, **fields: Any) -> Affiliation:
     _require_writer(by)
-    _check_same_workspace(by, person=person, company=company)
+    _check_same_workspace(by, person=person, company=company, job_title=fields.get("job_title"))
     affiliation = Affiliation(
         workspace_id=by.workspace_id, person=person, company=company, **fields
     )
     affiliation.full_clean()
     affiliation.save()
+    _audit_affiliation(by=by, affiliation=affiliation, before=None)
     return affiliation
 
 
@@ -141,10 +240,13 @@ def affiliation_add(*, person: Person, company: Company, by: Any, **fields: Any)
 def affiliation_update(*, affiliation: Affiliation, by: Any, **fields: Any) -> Affiliation:
     """Change a role or close it (``end``): the past stays visible, nothing is deleted."""
     _require_writer(by)
+    _check_same_workspace(by, job_title=fields.get("job_title"))
+    before = Affiliation(role=affiliation.role, start=affiliation.start, end=affiliation.end)
     for name, value in fields.items():
         setattr(affiliation, name, value)
     affiliation.full_clean()
     affiliation.save()
+    _audit_affiliation(by=by, affiliation=affiliation, before=before)
     return affiliation
 
 
@@ -164,16 +266,25 @@ def site_create(*, by: Any, **fields: Any) -> Site:
         )
     site.full_clean()
     site.save()
+    audit_record(actor=by, instance=site, action=Action.CREATE)
+    customer = site.customer
+    assert customer is not None
+    audit_record(
+        actor=by, instance=customer, action=Action.UPDATE, changes={"sites": ["", str(site)]}
+    )
     return site
 
 
 @transaction.atomic
 def site_update(*, site: Site, by: Any, **fields: Any) -> Site:
     _require_writer(by)
+    _check_same_workspace(by, occupant=fields.get("occupant"))
+    before = snapshot(site)
     for name, value in fields.items():
         setattr(site, name, value)
     site.full_clean()
     site.save()
+    audit_record(actor=by, instance=site, action=Action.UPDATE, before=before)
     return site
 
 
@@ -229,6 +340,14 @@ def contact_point_add(
         country=getattr(owner, "country", "FR"),
         postcode=getattr(owner, "postcode", ""),
     )
+    siblings = ContactPoint.objects.filter(
+        workspace_id=by.workspace_id, kind=kind, person=person, company=company, site=site
+    )
+    if is_primary:
+        # One primary phone and one primary e-mail per owner.
+        siblings.filter(is_primary=True).update(is_primary=False)
+    elif not siblings.exists():
+        is_primary = True
     point = ContactPoint(
         workspace_id=by.workspace_id,
         kind=kind,
@@ -284,14 +403,64 @@ def reference_item_save(
     """Create or rename an entry of a reference list (workspace admins only)."""
     if not getattr(by, "is_workspace_admin", False):
         raise PermissionDenied
+    if item is not None and item.workspace_id != by.workspace_id:
+        raise PermissionDenied
+    if "name" in fields:
+        fields["name"] = " ".join(str(fields["name"] or "").split())
+    parent = fields.get("parent")
+    if parent is not None:
+        _check_same_workspace(by, parent=parent)
+        if parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": _("Un sous-domaine ne peut pas en contenir d'autres.")}
+            )
     if item is None:
         rows = model._default_manager.filter(workspace_id=by.workspace_id)
+        if model is Domain:
+            rows = rows.filter(parent=parent)
         last = rows.aggregate(m=Max("position"))["m"]
         item = model(workspace_id=by.workspace_id, position=(last or 0) + 1)
     for name, value in fields.items():
         setattr(item, name, value)
+    _check_reference_name(model=model, item=item)
     item.full_clean()
     item.save()
+    return item
+
+
+def _check_reference_name(*, model: type[models.Model], item: Any) -> None:
+    """Names are unique within a list (and within a domain for sub-domains), whatever the case."""
+    if not item.name:
+        return
+    same = model._default_manager.filter(
+        workspace_id=item.workspace_id, name__iexact=item.name
+    ).exclude(pk=item.pk)
+    if model is Domain:
+        same = same.filter(parent_id=item.parent_id)
+    if same.exists():
+        raise ValidationError(
+            {"name": _("« %(name)s » existe déjà dans cette liste.") % {"name": item.name}}
+        )
+
+
+@transaction.atomic
+def reference_item_move(*, model: type[models.Model], item: Any, by: Any, offset: int) -> Any:
+    """Move an entry up (offset -1) or down (+1) its list; positions are renumbered 1…n."""
+    if not getattr(by, "is_workspace_admin", False) or item.workspace_id != by.workspace_id:
+        raise PermissionDenied
+    siblings = model._default_manager.filter(workspace_id=by.workspace_id)
+    if model is Domain:
+        siblings = siblings.filter(parent_id=item.parent_id)
+    ordered: list[Any] = list(siblings.order_by("position", "name", "pk"))
+    index = next(i for i, row in enumerate(ordered) if row.pk == item.pk)
+    target = max(0, min(len(ordered) - 1, index + offset))
+    ordered.insert(target, ordered.pop(index))
+    for position, row in enumerate(ordered, start=1):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+        if row.pk == item.pk:
+            item.position = position
     return item
 
 
