@@ -57,6 +57,7 @@ check: install
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) .ci/check_translations.py
 
 ## Benchmarks: BENCH_PEOPLE, BENCH_COMPANIES, BENCH_INTERACTIONS set the size.
 bench: install
