@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,13 +99,27 @@ class State(models.TextChoices):
 STATE_GLYPHS = {State.OPEN: "○", State.IN_PROGRESS: "◐", State.DONE: "✓"}
 
 
+def format_minutes(minutes: int) -> str:
+    """``90`` → ``"1 h 30"``, ``45`` → ``"45 min"``, ``120`` → ``"2 h"``."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
 class InteractionQuerySet(models.QuerySet["Interaction"]):
     def unfinished(self) -> InteractionQuerySet:
         return self.exclude(state=State.DONE)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> InteractionQuerySet:
-        """Interactions overlapping [start, end)."""
-        return self.filter(starts_at__lt=end, ends_at__gte=start)
+        """Interactions overlapping [start, end).
+
+        The start bound is wrapped so that planners seek on ``ends_at`` (what ends after
+        ``start``: this week and the planned future) instead of scanning all of the past.
+        """
+        return self.alias(_starts_at=Coalesce("starts_at", "starts_at")).filter(
+            ends_at__gte=start, _starts_at__lt=end
+        )
 
 
 class Interaction(models.Model):
@@ -153,14 +168,14 @@ class Interaction(models.Model):
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"), null=True, blank=True)
     # Derived: deadline for tasks, start + duration for appointments. Stored so calendars
     # and the desk can query by range with an index.
-    ends_at = models.DateTimeField(editable=False)
+    ends_at = models.DateTimeField(_("fin"), editable=False)
     outcome = models.TextField(_("résultat"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("terminé le"), null=True, blank=True, editable=False)
 
     objects = InteractionQuerySet.as_manager()
 
@@ -171,6 +186,12 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["workspace", "owner", "starts_at"]),
             models.Index(fields=["workspace", "owner", "state", "ends_at"]),
+            # Today's desk and the week calendar ask "ends on or after <day> for this owner".
+            models.Index(
+                fields=["workspace", "owner", "ends_at"], name="interaction_owner_ends_idx"
+            ),
+            # The interaction list: newest first over the whole workspace.
+            models.Index(fields=["workspace", "starts_at", "id"], name="interaction_ws_starts_idx"),
             models.Index(fields=["workspace", "person", "starts_at"]),
             models.Index(fields=["workspace", "company", "starts_at"]),
         ]
@@ -211,6 +232,22 @@ class Interaction(models.Model):
     @property
     def late_days(self) -> int:
         return max(0, (timezone.now() - self.ends_at).days)
+
+    @property
+    def overdue_days(self) -> int:
+        """Calendar days (local time) since it should have ended, 0 if on time or due today."""
+        if self.state == State.DONE:
+            return 0
+        return max(0, (timezone.localdate() - timezone.localdate(self.ends_at)).days)
+
+    @property
+    def duration_label(self) -> str:
+        """ "30 min", "1 h", "1 h 30": how people say a duration."""
+        return format_minutes(self.duration_minutes or 0)
+
+    @property
+    def customer(self) -> Any:
+        return self.person or self.company
 
 
 class Note(models.Model):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from comptoir.activities.models import (
@@ -15,6 +17,7 @@ from comptoir.activities.models import (
     Note,
     Process,
     ProcessAccess,
+    Stage,
     State,
 )
 
@@ -36,7 +39,9 @@ def interactions_for(user: Any) -> InteractionQuerySet:
     )
     if restricted:
         qs = qs.filter(process_id__in=restricted)
-    return qs.exclude(Q(process__is_private=True) & ~Q(owner_id=user.pk))
+    # A subquery rather than a join: counts and long lists stay on the interaction indexes.
+    private = Process.objects.filter(workspace_id=user.workspace_id, is_private=True).values("pk")
+    return qs.exclude(Q(process_id__in=private) & ~Q(owner_id=user.pk))
 
 
 def interaction_detail(user: Any, interaction_id: int) -> Interaction:
@@ -91,4 +96,165 @@ def desk_upcoming(user: Any, owner: Any | None = None, days: int = 14) -> QueryS
         )
         .exclude(state=State.DONE)
         .order_by("starts_at", "id")
+    )
+
+
+def all_processes_for(user: Any) -> QuerySet[Process]:
+    """Every active process of the workspace, whatever this user's own restrictions."""
+    return Process.objects.filter(workspace_id=user.workspace_id, is_active=True)
+
+
+def stages_for(user: Any) -> QuerySet[Stage]:
+    return Stage.objects.filter(workspace_id=user.workspace_id).select_related("process")
+
+
+def process_accesses_for(user: Any) -> QuerySet[ProcessAccess]:
+    return ProcessAccess.objects.filter(workspace_id=user.workspace_id)
+
+
+@dataclass
+class Desk:
+    """What one person's desk shows: today, the late ones, what comes next."""
+
+    today: list[Interaction]
+    overdue: list[Interaction]
+    overdue_tasks: int
+    overdue_appointments: int
+    upcoming: list[Interaction]
+
+    @property
+    def today_appointments(self) -> list[Interaction]:
+        return [i for i in self.today if i.kind == Kind.APPOINTMENT]
+
+    @property
+    def today_tasks(self) -> list[Interaction]:
+        return [i for i in self.today if i.kind == Kind.TASK]
+
+    @property
+    def overdue_count(self) -> int:
+        return self.overdue_tasks + self.overdue_appointments
+
+
+def desk_for(user: Any, owner: Any, *, overdue_limit: int = 50, upcoming_limit: int = 10) -> Desk:
+    """The desk of ``owner`` as ``user`` may see it, in four indexed queries."""
+    base = (
+        interactions_for(user)
+        .filter(owner_id=owner.pk)
+        .select_related("process", "stage", "company", "person")
+    )
+    day_start, day_end = _day_bounds(timezone.localdate())
+    # Sorted here: an ORDER BY starts_at would lure planners onto the starts_at index and
+    # through the owner's whole past; a day holds a handful of rows.
+    today = sorted(base.between(day_start, day_end).order_by(), key=lambda i: (i.starts_at, i.pk))
+    late = base.filter(state__in=[State.OPEN, State.IN_PROGRESS], ends_at__lt=day_start)
+    # Ordering on an expression keeps planners on the (owner, state, ends_at) index: they
+    # seek the few unfinished rows instead of walking the whole finished past in order.
+    overdue = list(late.order_by(Coalesce("ends_at", "ends_at"), "id")[:overdue_limit])
+    if len(overdue) < overdue_limit:
+        tasks = sum(1 for i in overdue if i.kind == Kind.TASK)
+        counts = {"tasks": tasks, "appointments": len(overdue) - tasks}
+    else:
+        counts = late.order_by().aggregate(
+            tasks=Count("id", filter=Q(kind=Kind.TASK)),
+            appointments=Count("id", filter=Q(kind=Kind.APPOINTMENT)),
+        )
+    upcoming = list(
+        base.filter(
+            kind=Kind.APPOINTMENT,
+            state__in=[State.OPEN, State.IN_PROGRESS],
+            starts_at__gte=day_end,
+            starts_at__lt=day_end + dt.timedelta(days=30),
+        ).order_by("starts_at", "id")[:upcoming_limit]
+    )
+    return Desk(
+        today=today,
+        overdue=overdue,
+        overdue_tasks=counts["tasks"],
+        overdue_appointments=counts["appointments"],
+        upcoming=upcoming,
+    )
+
+
+def calendar_for(user: Any, owner: Any, start: dt.datetime, end: dt.datetime) -> list[Interaction]:
+    """``owner``'s interactions overlapping [start, end), as ``user`` may see them."""
+    rows = (
+        interactions_for(user)
+        .filter(owner_id=owner.pk)
+        .between(start, end)
+        .select_related("process", "person", "company")
+        .order_by()  # sorted below, see desk_for
+    )
+    return sorted(rows, key=lambda i: (i.starts_at, i.pk))
+
+
+def interactions_matching(
+    user: Any,
+    *,
+    owner_id: int | None = None,
+    process_id: int | None = None,
+    state: str = "",
+    kind: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str = "",
+) -> InteractionQuerySet:
+    """The interaction list's filters; the period keeps what overlaps [from, to]."""
+    qs = interactions_for(user)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if process_id:
+        qs = qs.filter(process_id=process_id)
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if date_from:
+        qs = qs.filter(ends_at__gte=_day_bounds(date_from)[0])
+    if date_to:
+        qs = qs.filter(starts_at__lt=_day_bounds(date_to)[1])
+    if q.strip():
+        qs = qs.filter(subject__icontains=q.strip())
+    return qs.select_related("process", "stage", "owner", "person", "company").order_by(
+        "-starts_at", "-id"
+    )
+
+
+def timeline_for(
+    user: Any, *, person_id: int | None = None, company_id: int | None = None
+) -> InteractionQuerySet:
+    """A customer's interactions across processes, newest first, with their notes."""
+    qs = interactions_for(user)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    elif company_id is not None:
+        qs = qs.filter(company_id=company_id)
+    else:
+        return qs.none()
+    return (
+        qs.select_related("process", "stage", "owner")
+        .prefetch_related(
+            Prefetch(
+                "notes",
+                queryset=Note.objects.select_related("author").order_by("created_at", "id"),
+            )
+        )
+        .order_by("-starts_at", "-id")
+    )
+
+
+def open_interactions_for_customer(
+    user: Any, *, person_id: int | None = None, company_id: int | None = None, limit: int = 30
+) -> list[Interaction]:
+    """The customer's unfinished interactions, most recent first, to attach a note to."""
+    qs = interactions_for(user)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    elif company_id is not None:
+        qs = qs.filter(company_id=company_id)
+    else:
+        return []
+    return list(
+        qs.filter(state__in=[State.OPEN, State.IN_PROGRESS])
+        .select_related("process")
+        .order_by("-starts_at", "-id")[:limit]
     )

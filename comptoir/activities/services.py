@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.activities import defaults
-from comptoir.activities.models import Interaction, Kind, Note, Process, Stage, State
+from comptoir.activities.models import (
+    Interaction,
+    Kind,
+    Note,
+    Process,
+    ProcessAccess,
+    Stage,
+    State,
+)
 from comptoir.activities.selectors import processes_for
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
@@ -130,3 +139,103 @@ def processes_seed(*, workspace: Any) -> None:
                 Stage(workspace=workspace, process=process, name=s, outcome=o, position=i)
                 for i, (s, o) in enumerate(stages, start=1)
             )
+
+
+def _note_subject(body: str, limit: int = 60) -> str:
+    """The beginning of a note, to name the interaction it creates."""
+    first_line = " ".join(body.strip().split())
+    if len(first_line) <= limit:
+        return first_line
+    return first_line[: limit - 1].rstrip() + "…"
+
+
+@transaction.atomic
+def quick_note_add(
+    *,
+    by: Any,
+    body: str,
+    interaction: Interaction | None = None,
+    person: Any = None,
+    company: Any = None,
+) -> Note:
+    """A note from a customer page: on an open interaction, or as a new finished one.
+
+    Without ``interaction``, the note becomes a done interaction of the "Administratif"
+    process named after its beginning, linked to the customer.
+    """
+    _require_writer(by)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("La note est vide.")})
+    if interaction is None:
+        process = Process.objects.filter(
+            workspace_id=by.workspace_id, code="administratif", is_active=True
+        ).first()
+        if process is None or not processes_for(by).filter(pk=process.pk).exists():
+            raise ValidationError(
+                {
+                    "interaction": _(
+                        "Choisissez une interaction : le processus Administratif "
+                        "ne vous est pas autorisé."
+                    )
+                }
+            )
+        interaction = interaction_create(
+            by=by,
+            process=process,
+            kind=Kind.TASK,
+            state=State.DONE,
+            subject=_note_subject(body),
+            starts_at=timezone.now(),
+            person=person,
+            company=company,
+        )
+    return note_add(interaction=interaction, body=body, by=by)
+
+
+def _require_admin(by: Any) -> None:
+    if not getattr(by, "is_workspace_admin", False) or not by.is_active:
+        raise PermissionDenied(_("Seul un administrateur de l'espace peut régler les accès."))
+
+
+@transaction.atomic
+def process_access_set(*, user: Any, processes: Iterable[Process], by: Any) -> bool:
+    """Restrict ``user`` to ``processes`` (none = every process); True if anything changed."""
+    _require_admin(by)
+    chosen = {p.pk: p for p in processes}
+    if user.workspace_id != by.workspace_id or any(
+        p.workspace_id != by.workspace_id for p in chosen.values()
+    ):
+        raise ValidationError({"process": _("Élément introuvable.")})
+    current = {
+        a.process_id: a.process
+        for a in ProcessAccess.objects.filter(user=user).select_related("process")
+    }
+    if set(current) == set(chosen):
+        return False
+    ProcessAccess.objects.filter(user=user).exclude(process_id__in=list(chosen)).delete()
+    ProcessAccess.objects.bulk_create(
+        ProcessAccess(workspace_id=by.workspace_id, user=user, process=p)
+        for pk, p in chosen.items()
+        if pk not in current
+    )
+
+    def names(items: dict[int, Process]) -> str:
+        return ", ".join(sorted(p.name for p in items.values())) or str(_("Tous les processus"))
+
+    audit_record(
+        actor=by,
+        instance=user,
+        action=Action.UPDATE,
+        changes={"process_access": [names(current), names(chosen)]},
+    )
+    return True
+
+
+@transaction.atomic
+def process_accesses_update(*, accesses: Mapping[Any, Iterable[Process]], by: Any) -> int:
+    """Set several users' allowed processes at once; returns how many users changed."""
+    return sum(
+        process_access_set(user=user, processes=processes, by=by)
+        for user, processes in accesses.items()
+    )
