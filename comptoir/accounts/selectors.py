@@ -2,13 +2,29 @@
 
 from django.db.models import QuerySet
 
-from comptoir.accounts.models import User
+from comptoir.accounts.models import ApiToken, User
 
 
 def users_for(user: User) -> QuerySet[User]:
     """Colleagues in the same workspace (active and asleep)."""
-    return User.objects.filter(workspace=user.workspace)
+    if user.workspace_id is None:
+        return User.objects.none()
+    return User.objects.filter(workspace_id=user.workspace_id)
 
 
 def active_users_for(user: User) -> QuerySet[User]:
     return users_for(user).filter(is_active=True)
+
+
+def colleague_detail(user: User, user_id: int) -> User:
+    """One colleague of ``user``'s workspace, or User.DoesNotExist (another workspace's id)."""
+    return users_for(user).get(pk=user_id)
+
+
+def api_tokens_for(user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (revoked ones too)."""
+    if user.workspace_id is None:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk, workspace_id=user.workspace_id).order_by(
+        "-created_at", "-id"
+    )

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import secrets
+import zoneinfo
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.accounts.models import ApiToken, Role, User, Workspace
 from comptoir.accounts.signals import workspace_created
+from comptoir.lib.identifiers import InvalidIdentifier, clean_siren
+from comptoir.lib.phone import InvalidPhone, normalize_phone, region_for
+
+WORKSPACE_FIELDS = frozenset(
+    {"name", "siren", "street", "postcode", "city", "phone", "logo", "timezone", "locale"}
+)
 
 
 @transaction.atomic
@@ -32,9 +44,75 @@ def user_create(
     )
 
 
-def _require_admin(by: User, target: User) -> None:
-    if not by.is_workspace_admin or by.workspace_id != target.workspace_id:
+def _require_workspace_admin(by: User) -> None:
+    if not by.is_workspace_admin or by.workspace_id is None or not by.is_active:
         raise PermissionDenied
+
+
+def _require_admin(by: User, target: User) -> None:
+    _require_workspace_admin(by)
+    if by.workspace_id != target.workspace_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    by: User,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str = Role.AGENT,
+) -> User:
+    """An admin adds a colleague to their workspace, with an initial password."""
+    _require_workspace_admin(by)
+    assert by.workspace is not None
+    email = (email or "").strip().lower()
+    errors: dict[str, Any] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Saisissez une adresse e-mail valide.")
+    else:
+        if User.objects.filter(email__iexact=email).exists():
+            errors["email"] = _("Cette adresse e-mail est déjà utilisée par un autre compte.")
+    if role not in Role.values:
+        errors["role"] = _("Choisissez un rôle de la liste.")
+    candidate = User(email=email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password or "", user=candidate)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return user_create(
+        workspace=by.workspace,
+        email=email,
+        password=password,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+    )
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str, by: User) -> User:
+    _require_admin(by, user)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choisissez un rôle de la liste.")})
+    if user.pk == by.pk and role != user.role:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Vous ne pouvez pas changer votre propre rôle : "
+                    "demandez-le à un autre administrateur."
+                )
+            }
+        )
+    user.role = role
+    user.save(update_fields=["role"])
+    return user
 
 
 @transaction.atomic
@@ -42,7 +120,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     """Put a licence to sleep: the user cannot sign in, their history stays."""
     _require_admin(by, user)
     if user.pk == by.pk:
-        raise PermissionDenied
+        raise ValidationError({"user": _("Vous ne pouvez pas vous mettre vous-même en sommeil.")})
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
@@ -69,6 +147,16 @@ def api_token_issue(*, user: User, label: str = "") -> str:
     return key
 
 
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """A user revokes one of their own tokens; it stops working at once."""
+    if token.user_id != by.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
 def api_token_user(key: str) -> User | None:
     """The active user owning ``key``, or None."""
     token = (
@@ -89,4 +177,44 @@ def workspace_create(*, name: str, slug: str, **fields: object) -> Workspace:
     """Create a workspace; every app seeds its French defaults in the same transaction."""
     workspace = Workspace.objects.create(name=name, slug=slug, **fields)
     workspace_created.send(sender=Workspace, workspace=workspace)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, by: User, **fields: Any) -> Workspace:
+    """An admin changes their workspace's identity: SIREN checked, phone stored E.164."""
+    _require_workspace_admin(by)
+    if by.workspace_id != workspace.pk:
+        raise PermissionDenied
+    unknown = set(fields) - WORKSPACE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown workspace fields: {sorted(unknown)}")
+    errors: dict[str, str] = {}
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            errors["name"] = _("Indiquez la raison sociale.")
+    if fields.get("siren"):
+        try:
+            fields["siren"] = clean_siren(fields["siren"])
+        except InvalidIdentifier:
+            errors["siren"] = _("SIREN invalide : 9 chiffres avec une clé de contrôle juste.")
+    if fields.get("phone"):
+        region = region_for(workspace.country, fields.get("postcode", workspace.postcode) or "")
+        try:
+            fields["phone"] = normalize_phone(fields["phone"], region)
+        except InvalidPhone:
+            errors["phone"] = _("« %(value)s » n'est pas un numéro de téléphone valide.") % {
+                "value": fields["phone"]
+            }
+    if "timezone" in fields and fields["timezone"] not in zoneinfo.available_timezones():
+        errors["timezone"] = _("Choisissez un fuseau horaire de la liste.")
+    if "locale" in fields and fields["locale"] not in dict(settings.LANGUAGES):
+        errors["locale"] = _("Choisissez une langue de la liste.")
+    if errors:
+        raise ValidationError(errors)
+    for name, value in fields.items():
+        setattr(workspace, name, value if value is not None else "")
+    workspace.full_clean()
+    workspace.save()
     return workspace
