@@ -35,10 +35,11 @@ run: demo
 	@echo "    gaetan@duret.example   — technicien"
 	@echo "    karim@duret.example    — technicien"
 	@echo "    sophie@duret.example   — responsable (administratrice)"
+	@echo "    marc@duret.example     — commercial (Vente, Privé, E-mail)"
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py run_huey --workers 2 --flush-locks & \
-	  DEBUG=$${DEBUG:-0} $(VENV)/bin/uvicorn comptoir.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log
+	  DEBUG=$${DEBUG:-0} $(VENV)/bin/uvicorn comptoir.asgi:application --host 127.0.0.1 --port $(PORT) --no-access-log --lifespan off
 
 ## The whole suite: unit, integration and browser tests.
 test: install

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.accounts.selectors import active_users_for, users_for
 from comptoir.activities import selectors
@@ -317,7 +318,7 @@ class ListFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Objet"), required=False, max_length=200)
     owner = forms.ModelChoiceField(
-        label=_("Responsable"),
+        label=pgettext_lazy("owner of an interaction", "Responsable"),
         queryset=Process.objects.none(),
         required=False,
         empty_label=_("Tous"),

@@ -182,7 +182,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     owner = _owner_from(request)
     board = selectors.desk_for(user, owner)
     today = timezone.localdate()
-    summary = [formats.date_format(today, "l j F").capitalize()]
+    day = formats.date_format(today, "l j F")
+    summary = [day[:1].upper() + day[1:]]  # not .capitalize(): "Monday 3 March" keeps its capitals
     summary.append(
         ngettext("%(count)s RDV", "%(count)s RDV", len(board.today_appointments))
         % {"count": len(board.today_appointments)}
@@ -400,7 +401,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
             % {
                 "subject": interaction.subject,
                 "when": formats.date_format(
-                    timezone.localtime(interaction.starts_at), "l j F à H:i"
+                    timezone.localtime(interaction.starts_at),
+                    # Translators: a Django date format (Monday 3 March at 14:30); "à" is literal.
+                    _("l j F à H:i"),
                 ),
             },
         }

@@ -149,7 +149,7 @@ def pydantic_errors(errors: Iterable[Mapping[str, Any]]) -> Errors:
     for name in unions:
         # One message for "an id or an e-mail" rather than one per accepted type.
         if len(result[name]) > 1:
-            options = " ou ".join(m.rstrip(".").lower() for m in result[name])
+            options = _(" ou ").join(m.rstrip(".").lower() for m in result[name])
             result[name] = [_("Valeur invalide : %(options)s.") % {"options": options}]
     return result
 

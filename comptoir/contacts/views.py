@@ -14,7 +14,9 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir.audit.selectors import audit_for
@@ -45,7 +47,8 @@ from comptoir.contacts.models import (
 )
 
 PAGE_SIZE = 50
-TABS = {"personnes": _("Personnes"), "societes": _("Sociétés")}
+# Lazy: module-level labels must follow the language of each request.
+TABS = {"personnes": gettext_lazy("Personnes"), "societes": gettext_lazy("Sociétés")}
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -321,9 +324,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
 # --- The customer page (vue 360°) ------------------------------------------------------------
 
 FIELD_LABELS = {
-    "contact_points": _("Coordonnées"),
-    "affiliations": _("Rattachements"),
-    "sites": _("Sites"),
+    "contact_points": gettext_lazy("Coordonnées"),
+    "affiliations": gettext_lazy("Rattachements"),
+    "sites": gettext_lazy("Sites"),
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -346,7 +349,7 @@ def _history(request: HttpRequest, record: Model) -> list[dict[str, Any]]:
     for entry in entries:
         changes = [
             {
-                "label": str(FIELD_LABELS.get(name) or labels.get(name, name)).capitalize(),
+                "label": capfirst(str(FIELD_LABELS.get(name) or labels.get(name, name))),
                 "old": _shown(old_new[0]),
                 "new": _shown(old_new[1]),
             }

@@ -23,6 +23,7 @@ def test_calendar_page_loads_fullcalendar_in_french(agent_client):
     assert "vendor/fullcalendar/fullcalendar.min.js" in html
     assert "vendor/fullcalendar/locale-fr.min.js" in html
     assert "activities/calendar.js" in html
+    assert 'data-locale="fr"' in html  # FullCalendar follows the workspace language
     assert "○ Ouvert" in html and "◐ En cours" in html and "✓ Terminé" in html  # legend
 
 
@@ -33,7 +34,7 @@ def test_calendar_script_is_configured_for_french_weeks():
         Path(__file__).resolve().parents[1] / "static" / "activities" / "calendar.js"
     ).read_text()
     for setting in (
-        'locale: "fr"',
+        'locale: el.dataset.locale || "fr"',
         "firstDay: 1",
         ': "timeGridWeek",',
         'slotMinTime: "07:00:00"',

@@ -41,7 +41,8 @@
   }
 
   const calendar = new FullCalendar.Calendar(el, {
-    locale: "fr",
+    // The page's language (the workspace's); FullCalendar ships English, French comes from locale-fr.
+    locale: el.dataset.locale || "fr",
     firstDay: 1,
     timeZone: "Europe/Paris",
     // The week is the default; a phone starts on the day (the week is one tap away).
