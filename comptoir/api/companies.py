@@ -13,13 +13,9 @@ from pydantic import AfterValidator
 
 from comptoir.accounts.models import User
 from comptoir.api.auth import require_writer, user_of, workspace_of
-from comptoir.api.contact_points import (
-    contact_point_errors,
-    contact_points_save,
-    emails_out,
-    phones_out,
-)
-from comptoir.api.fields import fetch, nulls_to_blanks, resolve_links, save_or_refuse
+from comptoir.api.contact_points import emails_out, phones_out
+from comptoir.api.fields import fetch
+from comptoir.api.owners import owner_save
 from comptoir.api.pagination import paginate
 from comptoir.api.schemas import (
     LIST_ERRORS,
@@ -207,24 +203,14 @@ def company_list(request: HttpRequest, filters: Query[CompanyFilters]) -> Compan
 def company_add(request: HttpRequest, payload: CompanyCreate) -> Status[CompanyOut]:
     user = user_of(request)
     require_writer(user)
-    data = payload.model_dump(exclude_unset=True, exclude={"phones", "emails"})
-    errors = nulls_to_blanks(Company, data)
-    errors |= resolve_links(data, _reference_lists(user))
-    errors |= contact_point_errors(
-        phones=payload.phones,
-        emails=payload.emails,
-        country=data.get("country") or "FR",
-        postcode=data.get("postcode") or "",
+    company = owner_save(
+        user=user,
+        model=Company,
+        data=payload.model_dump(exclude_unset=True, exclude={"phones", "emails"}),
+        lists=payload,
+        references=_reference_lists(user),
+        save=lambda fields: company_create(by=user, **fields),
     )
-
-    def create(fields: dict[str, Any]) -> Company:
-        company = company_create(by=user, **fields)
-        contact_points_save(
-            by=user, owner=company, phones=payload.phones, emails=payload.emails, created=True
-        )
-        return company
-
-    company = save_or_refuse(errors, data, create)
     return Status(201, company_out(request, fetch(_companies(user), company.pk)))
 
 
@@ -250,20 +236,13 @@ def company_change(request: HttpRequest, company_id: int, payload: CompanyPatch)
     user = user_of(request)
     require_writer(user)
     company = fetch(companies_for(user), company_id)
-    data = payload.model_dump(exclude_unset=True, exclude={"phones", "emails"})
-    errors = nulls_to_blanks(Company, data)
-    errors |= resolve_links(data, _reference_lists(user), instance=company)
-    errors |= contact_point_errors(
-        phones=payload.phones,
-        emails=payload.emails,
-        country=data.get("country") or company.country,
-        postcode=data.get("postcode", company.postcode),
+    owner_save(
+        user=user,
+        model=Company,
+        data=payload.model_dump(exclude_unset=True, exclude={"phones", "emails"}),
+        lists=payload,
+        references=_reference_lists(user),
+        save=lambda fields: company_update(company=company, by=user, **fields),
+        instance=company,
     )
-
-    def update(fields: dict[str, Any]) -> Company:
-        company_update(company=company, by=user, **fields)
-        contact_points_save(by=user, owner=company, phones=payload.phones, emails=payload.emails)
-        return company
-
-    save_or_refuse(errors, data, update)
     return company_out(request, fetch(_companies(user), company_id))

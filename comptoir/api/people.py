@@ -13,14 +13,10 @@ from ninja.responses import Status
 
 from comptoir.accounts.models import User
 from comptoir.api.auth import require_writer, user_of, workspace_of
-from comptoir.api.contact_points import (
-    contact_point_errors,
-    contact_points_save,
-    emails_out,
-    phones_out,
-)
+from comptoir.api.contact_points import emails_out, phones_out
 from comptoir.api.errors import invalid
-from comptoir.api.fields import fetch, nulls_to_blanks, resolve_links, save_or_refuse
+from comptoir.api.fields import fetch, resolve_links
+from comptoir.api.owners import owner_save
 from comptoir.api.pagination import paginate
 from comptoir.api.schemas import (
     LIST_ERRORS,
@@ -246,26 +242,23 @@ def person_add(request: HttpRequest, payload: PersonCreate) -> Status[PersonOut]
     data = payload.model_dump(exclude_unset=True, exclude={"phones", "emails"})
     role = data.pop("role", "")
     employer: dict[str, Any] = {"company": data.pop("company", None)}
-    errors = nulls_to_blanks(Person, data)
-    errors |= resolve_links(data, _reference_lists(user))
-    errors |= resolve_links(employer, {"company": companies_for(user)})
-    errors |= contact_point_errors(
-        phones=payload.phones,
-        emails=payload.emails,
-        country=data.get("country") or "FR",
-        postcode=data.get("postcode") or "",
-    )
+    employer_errors = resolve_links(employer, {"company": companies_for(user)})
 
     def create(fields: dict[str, Any]) -> Person:
         person = person_create(by=user, **fields)
-        if employer["company"] is not None and "company" not in errors:
+        if employer["company"] is not None and not employer_errors:
             affiliation_add(person=person, company=employer["company"], by=user, role=role)
-        contact_points_save(
-            by=user, owner=person, phones=payload.phones, emails=payload.emails, created=True
-        )
         return person
 
-    person = save_or_refuse(errors, data, create)
+    person = owner_save(
+        user=user,
+        model=Person,
+        data=data,
+        lists=payload,
+        references=_reference_lists(user),
+        save=create,
+        errors=employer_errors,
+    )
     return Status(201, person_out(request, fetch(_people(user), person.pk)))
 
 
@@ -291,20 +284,13 @@ def person_change(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     user = user_of(request)
     require_writer(user)
     person = fetch(people_for(user), person_id)
-    data = payload.model_dump(exclude_unset=True, exclude={"phones", "emails"})
-    errors = nulls_to_blanks(Person, data)
-    errors |= resolve_links(data, _reference_lists(user), instance=person)
-    errors |= contact_point_errors(
-        phones=payload.phones,
-        emails=payload.emails,
-        country=data.get("country") or person.country,
-        postcode=data.get("postcode", person.postcode),
+    owner_save(
+        user=user,
+        model=Person,
+        data=payload.model_dump(exclude_unset=True, exclude={"phones", "emails"}),
+        lists=payload,
+        references=_reference_lists(user),
+        save=lambda fields: person_update(person=person, by=user, **fields),
+        instance=person,
     )
-
-    def update(fields: dict[str, Any]) -> Person:
-        person_update(person=person, by=user, **fields)
-        contact_points_save(by=user, owner=person, phones=payload.phones, emails=payload.emails)
-        return person
-
-    save_or_refuse(errors, data, update)
     return person_out(request, fetch(_people(user), person_id))

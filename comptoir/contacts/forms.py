@@ -170,24 +170,28 @@ class CustomerForm(AccessibleErrorsMixin, forms.ModelForm):
             "aria-describedby": f"dup-{name}",
         }
 
+    def _add_contact_field(self, name: str, label: str, *, max_length: int, **attrs: str) -> None:
+        """An optional phone or e-mail input, checked against other records while typing."""
+        self.fields[name] = forms.CharField(
+            label=label,
+            required=False,
+            max_length=max_length,
+            widget=forms.TextInput(attrs={**attrs, **self._live_check(name)}),
+        )
+
     def _add_contact_fields(self) -> None:
         labels = [ContactLabel.MOBILE, ContactLabel.LANDLINE, ContactLabel.WORK]
         label_choices = [
             (c, label) for c, label in ContactLabel.choices if c != ContactLabel.OTHER
         ] + [(ContactLabel.OTHER, ContactLabel.OTHER.label)]
         for n in range(1, PHONE_ROWS + 1):
-            self.fields[f"phone_{n}"] = forms.CharField(
-                label=_("Téléphone %(n)s") % {"n": n},
-                required=False,
+            self._add_contact_field(
+                f"phone_{n}",
+                _("Téléphone %(n)s") % {"n": n},
                 max_length=40,
-                widget=forms.TextInput(
-                    attrs={
-                        "type": "tel",
-                        "autocomplete": "tel",
-                        "inputmode": "tel",
-                        **self._live_check(f"phone_{n}"),
-                    }
-                ),
+                type="tel",
+                autocomplete="tel",
+                inputmode="tel",
             )
             self.fields[f"phone_{n}_label"] = forms.ChoiceField(
                 label=_("Type du téléphone %(n)s") % {"n": n},
@@ -197,17 +201,12 @@ class CustomerForm(AccessibleErrorsMixin, forms.ModelForm):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm phone-label"}),
             )
         for n in range(1, EMAIL_ROWS + 1):
-            self.fields[f"email_{n}"] = forms.CharField(
-                label=_("E-mail %(n)s") % {"n": n},
-                required=False,
+            self._add_contact_field(
+                f"email_{n}",
+                _("E-mail %(n)s") % {"n": n},
                 max_length=254,
-                widget=forms.TextInput(
-                    attrs={
-                        "type": "email",
-                        "autocomplete": "email",
-                        **self._live_check(f"email_{n}"),
-                    }
-                ),
+                type="email",
+                autocomplete="email",
             )
         self.fields["create_anyway"] = forms.BooleanField(
             label=_("Créer quand même"), required=False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -435,6 +437,29 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Contact points (inline on the customer page) -------------------------------------------
 
 
+def _inline_answer(
+    request: HttpRequest,
+    record: Person | Company,
+    form: BaseForm,
+    *,
+    saved: str,
+    block: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """Answer a form posted from a block of the customer page, once its service has run.
+
+    HTMX: the block again, with the form and its errors when they are any, else a blank
+    form. Without JavaScript: back to the customer page with a message.
+    """
+    if _htmx(request):
+        return block(form if form.errors else None)
+    if form.errors:
+        for message in _form_messages(form):
+            messages.error(request, message)
+    else:
+        messages.success(request, saved)
+    return redirect(record)
+
+
 def _render_points(
     request: HttpRequest,
     record: Person | Company,
@@ -472,16 +497,13 @@ def _contact_point_add(request: HttpRequest, record: Person | Company, kind: str
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        else:
-            if not _htmx(request):
-                messages.success(request, _("Coordonnée ajoutée."))
-                return redirect(record)
-            return _render_points(request, record, kind)
-    if not _htmx(request):
-        for message in _form_messages(form):
-            messages.error(request, message)
-        return redirect(record)
-    return _render_points(request, record, kind, form=form)
+    return _inline_answer(
+        request,
+        record,
+        form,
+        saved=_("Coordonnée ajoutée."),
+        block=lambda form: _render_points(request, record, kind, form=form),
+    )
 
 
 @login_required
@@ -568,16 +590,13 @@ def _affiliation_add(request: HttpRequest, record: Person | Company, kind: str) 
             services.affiliation_add(by=request.user, **sides, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        else:
-            if not _htmx(request):
-                messages.success(request, _("Rattachement ajouté."))
-                return redirect(record)
-            return _render_affiliations(request, record, kind)
-    if not _htmx(request):
-        for message in _form_messages(form):
-            messages.error(request, message)
-        return redirect(record)
-    return _render_affiliations(request, record, kind, form=form)
+    return _inline_answer(
+        request,
+        record,
+        form,
+        saved=_("Rattachement ajouté."),
+        block=lambda form: _render_affiliations(request, record, kind, form=form),
+    )
 
 
 @login_required
