@@ -1,0 +1,213 @@
+"""Comptoir's benchmark: generate a large workspace once, then time what users wait for.
+
+    make bench                                  # 100 000 people, 20 000 companies, 1 M interactions
+    .venv/bin/python bench/run.py --quick       # small sizes, a smoke test in seconds
+    BENCH_PEOPLE=2000 BENCH_COMPANIES=400 BENCH_INTERACTIONS=20000 make bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench   # on PostgreSQL
+
+Data goes to its own database: a SQLite file under var/bench/ named after the sizes, or,
+when DATABASE_URL points to PostgreSQL, a ``comptoir_bench`` database created next to the
+one given (which is only used to create and drop it). A database that already holds the
+same sizes is re-used: only the first run pays for the generation.
+
+Output: one line per measure, ``name p50=<ms> p95=<ms>``, plus lines starting with ``#``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "comptoir_bench"
+QUICK = {"BENCH_PEOPLE": 2000, "BENCH_COMPANIES": 400, "BENCH_INTERACTIONS": 20000}
+DEFAULTS = {"BENCH_PEOPLE": 100_000, "BENCH_COMPANIES": 20_000, "BENCH_INTERACTIONS": 1_000_000}
+TARGETS_MS = {
+    "caller_lookup": 5,
+    "caller_lookup_api": 5,
+    "search_name_fragment": 50,
+    "desk_page": 100,
+    "desk_page_typical": 100,
+    "customer_page": 100,
+    "company_page": 100,
+}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value.replace("_", "")) if value else default
+
+
+def postgres_urls(admin_url: str) -> tuple[str, str]:
+    parts = urlsplit(admin_url)
+    bench = urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DB}", parts.query, ""))
+    return admin_url, bench
+
+
+def postgres_recreate(admin_url: str, *, drop: bool, create: bool = True) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if exists and drop:
+            conn.execute(f'DROP DATABASE "{BENCH_DB}" WITH (FORCE)')
+            exists = None
+        if not exists and create:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def sqlite_stats(connection: Any, *, analyze: bool) -> None:
+    """SQLite: gather planner statistics (ANALYZE), or forget them, as a fresh install has none.
+
+    Comptoir does not run ANALYZE today, so measures run without statistics by default;
+    ``--sqlite-analyze`` shows what they would change.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        if analyze:
+            cursor.execute("ANALYZE")
+            print("# SQLite : statistiques du planificateur à jour (ANALYZE)", flush=True)
+            return
+        tables = connection.introspection.table_names(cursor)
+        for table in ("sqlite_stat1", "sqlite_stat4"):
+            if table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("ANALYZE sqlite_schema")
+
+
+def database_size() -> float:
+    """Size of the bench database in MB."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return float(cursor.fetchone()[0]) / 1e6
+    name = Path(str(connection.settings_dict["NAME"]))
+    return sum(p.stat().st_size for p in name.parent.glob(name.name + "*")) / 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark de Comptoir.")
+    parser.add_argument("--quick", action="store_true", help="petites tailles (test rapide)")
+    parser.add_argument("--fresh", action="store_true", help="régénère les données")
+    parser.add_argument("--explain", action="store_true", help="requêtes lentes et plans")
+    parser.add_argument(
+        "--drop", action="store_true", help="PostgreSQL : supprime la base à la fin"
+    )
+    parser.add_argument(
+        "--sqlite-analyze", action="store_true", help="SQLite : mesure avec ANALYZE"
+    )
+    args = parser.parse_args(argv)
+
+    sizes_env = {k: env_int(k, (QUICK if args.quick else DEFAULTS)[k]) for k in DEFAULTS}
+    repeat = env_int("BENCH_REPEAT", 30 if args.quick else 200)
+
+    admin_url = os.environ.get("DATABASE_URL", "")
+    postgres = admin_url.startswith(("postgres://", "postgresql://"))
+    label = (
+        f"p{sizes_env['BENCH_PEOPLE']}-c{sizes_env['BENCH_COMPANIES']}"
+        f"-i{sizes_env['BENCH_INTERACTIONS']}"
+    )
+    if postgres:
+        admin_url, target = postgres_urls(admin_url)
+        postgres_recreate(admin_url, drop=args.fresh)
+    else:
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = str(folder / f"bench-{label}.sqlite3")
+        if args.fresh:
+            for path in folder.glob(f"bench-{label}.sqlite3*"):
+                path.unlink()
+    os.environ["COMPTOIR_BENCH_DATABASE"] = target
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import Sizes, generate, matches, read_meta
+    from bench.measure import measure_all
+
+    sizes = Sizes(
+        sizes_env["BENCH_PEOPLE"], sizes_env["BENCH_COMPANIES"], sizes_env["BENCH_INTERACTIONS"]
+    )
+    call_command("migrate", verbosity=0)
+    meta = read_meta()
+    if (meta and not matches(meta, sizes)) or (not meta and _has_data()):
+        # Other sizes, or an interrupted generation: start again from an empty database.
+        print(
+            "# base existante d'une autre taille, d'une autre version ou incomplète : régénération",
+            flush=True,
+        )
+        connection.close()
+        if postgres:
+            postgres_recreate(admin_url, drop=True)
+        else:
+            for path in Path(target).parent.glob(Path(target).name + "*"):
+                path.unlink()
+        call_command("migrate", verbosity=0)
+
+    where = f"postgresql {BENCH_DB}" if postgres else os.path.relpath(target, ROOT)
+    print(f"# base : {where}", flush=True)
+    print(
+        f"# tailles : {sizes.people} personnes, {sizes.companies} sociétés, "
+        f"{sizes.interactions} interactions ; {repeat} mesures par ligne",
+        flush=True,
+    )
+    started = time.perf_counter()
+    generated = generate(sizes, log=lambda s: print(s, flush=True))
+    if generated.reused:
+        print(
+            f"generation_s={generated.seconds:.1f} (réutilisée, générée le "
+            f"{generated.meta.get('generated_at', '?')})"
+        )
+    else:
+        print(f"generation_s={time.perf_counter() - started:.1f}")
+    print(f"db_size_mb={database_size():.0f}", flush=True)
+
+    sqlite_stats(connection, analyze=args.sqlite_analyze)
+    try:
+        measures = measure_all(repeat=repeat, log=print, explain_slow=args.explain)
+    finally:
+        sqlite_stats(connection, analyze=False)
+    missed = []
+    for measure in measures:
+        print(measure.line(), flush=True)
+        target_ms = TARGETS_MS.get(measure.name)
+        verdict = ""
+        if target_ms is not None:
+            ok = measure.p95 <= target_ms
+            verdict = f" ; objectif p95 ≤ {target_ms} ms : {'tenu' if ok else 'MANQUÉ'}"
+            if not ok:
+                missed.append(measure.name)
+        note = f" ; {measure.note}" if measure.note else ""
+        print(f"#   {measure.queries} requêtes SQL{note}{verdict}")
+    if missed:
+        print(f"# objectifs manqués : {', '.join(missed)}")
+    connection.close()
+    if postgres and args.drop:
+        postgres_recreate(admin_url, drop=True, create=False)
+        print(f"# base {BENCH_DB} supprimée")
+    return 0
+
+
+def _has_data() -> bool:
+    from comptoir.accounts.models import Workspace
+
+    return Workspace.objects.exists()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
