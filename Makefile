@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ops_optimize
 
 demo: migrate
 	$(PY) manage.py demo_load

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "comptoir.search",
     "comptoir.api",
     "comptoir.demo",
+    "comptoir.ops",
 ]
 
 MIDDLEWARE = [

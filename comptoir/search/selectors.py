@@ -451,19 +451,23 @@ def _employers(user: Any, person_ids: list[int]) -> dict[int, str]:
 
 
 def _phones(user: Any, person_ids: list[int], company_ids: list[int]) -> dict[tuple[str, int], str]:
-    """(kind, id) → main phone in French format, in one query for everyone shown."""
-    if not person_ids and not company_ids:
-        return {}
-    rows = (
-        contact_points_for(user)
-        .filter(Q(person_id__in=person_ids) | Q(company_id__in=company_ids), kind=ContactKind.PHONE)
-        .order_by("-is_primary", "id")
-        .values_list("person_id", "company_id", "normalized")
-    )
+    """(kind, id) → main phone in French format, for everyone shown.
+
+    One query per owner kind: each then uses its foreign-key index, where an ``OR`` of both
+    would make SQLite without statistics scan the workspace's phones.
+    """
     phones: dict[tuple[str, int], str] = {}
-    for person_id, company_id, normalized in rows:
-        key = ("person", person_id) if person_id is not None else ("company", company_id)
-        phones.setdefault(key, format_phone(normalized))
+    for kind, ids in (("person", person_ids), ("company", company_ids)):
+        if not ids:
+            continue
+        rows = (
+            contact_points_for(user)
+            .filter(**{f"{kind}_id__in": ids}, kind=ContactKind.PHONE)
+            .order_by("-is_primary", "id")
+            .values_list(f"{kind}_id", "normalized")
+        )
+        for owner_id, normalized in rows:
+            phones.setdefault((kind, owner_id), format_phone(normalized))
     return phones
 
 

@@ -353,8 +353,8 @@ def test_results_page_query_count_is_pinned(
 
     # session, user, workspace; people prefix (enough: no contains scan), companies
     # prefix + contains (only one found); cities and the interaction window (cached);
-    # employers, phones; process access, interactions.
-    with django_assert_num_queries(10):
+    # employers, phones of people and of companies; process access, interactions.
+    with django_assert_num_queries(11):
         response = agent_client.get(URL, {"q": "dupont"})
     assert response.content.decode().count("data-result") == 15 + 1 + 10
 

@@ -1,0 +1,1 @@
+"""Operations: database upkeep run by the embedded worker (planner statistics)."""
