@@ -107,7 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sqlite-analyze", action="store_true", help="SQLite : mesure avec ANALYZE"
     )
+    parser.add_argument(
+        "--only",
+        metavar="NOM[,NOM]",
+        default="",
+        help=f"seulement ces mesures ({', '.join(ONLY_CHOICES)})",
+    )
     args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in only if name not in ONLY_CHOICES]
+    if unknown:
+        parser.error(f"mesure inconnue : {', '.join(unknown)}")
 
     sizes_env = {k: env_int(k, (QUICK if args.quick else DEFAULTS)[k]) for k in DEFAULTS}
     repeat = env_int("BENCH_REPEAT", 30 if args.quick else 200)
@@ -179,7 +189,10 @@ def main(argv: list[str] | None = None) -> int:
 
     sqlite_stats(connection, analyze=args.sqlite_analyze)
     try:
-        measures = measure_all(repeat=repeat, log=print, explain_slow=args.explain)
+        if only:
+            measures = _measure_only(only, repeat=repeat, explain_slow=args.explain)
+        else:
+            measures = measure_all(repeat=repeat, log=print, explain_slow=args.explain)
     finally:
         sqlite_stats(connection, analyze=False)
     missed = []
@@ -201,6 +214,52 @@ def main(argv: list[str] | None = None) -> int:
         postgres_recreate(admin_url, drop=True, create=False)
         print(f"# base {BENCH_DB} supprimée")
     return 0
+
+
+# --only: each measure name and the Bench method that produces it (caller_lookup and
+# caller_lookup_api come from one method).
+ONLY_CHOICES = {
+    "caller_lookup": "caller_lookup",
+    "caller_lookup_api": "caller_lookup",
+    "search_name_fragment": "search",
+    "desk_page": "desk_page",
+    "desk_page_typical": "typical_desk",
+    "customer_page": "customer_page",
+    "company_page": "company_page",
+    "search_page": "search_page",
+}
+
+
+def _measure_only(names: list[str], *, repeat: int, explain_slow: bool) -> list[Any]:
+    """The measures named by --only, in the order of a full run."""
+    from bench.measure import Bench
+
+    bench = Bench(repeat=repeat)
+    pages = {
+        "desk_page": "/bureau/",
+        "customer_page": f"/clients/personnes/{bench.person_id}/",
+        "company_page": f"/clients/societes/{bench.company_id}/",
+    }
+    measures: list[Any] = []
+    done: set[str] = set()
+    for name in ONLY_CHOICES:
+        method = ONLY_CHOICES[name]
+        if name not in names or method in done:
+            continue
+        done.add(method)
+        if name in pages:
+            produced = [bench.page(name, pages[name])]
+        else:
+            result = getattr(bench, method)()
+            produced = result if isinstance(result, list) else [result]
+        measures.extend(m for m in produced if m.name in names)
+    if explain_slow:
+        for measure in measures:
+            text = bench.slow_queries(measure)
+            if text:
+                print(f"# {measure.name} : requêtes les plus lentes")
+                print(text)
+    return measures
 
 
 def _has_data() -> bool:

@@ -174,6 +174,66 @@ def _row_context(interaction: Interaction, user: Any, **extra: Any) -> dict[str,
 
 # --- desk ----------------------------------------------------------------------------------
 
+# The desk's "Aujourd'hui" and "Agenda du jour" show this many rows, then a link to the list.
+DESK_TODAY_LIMIT = 50
+_PK_PLACEHOLDER = 987654321
+
+
+class _UrlMaker:
+    """``reverse()`` once per URL name, then the id spliced in: a long desk reverses 3 per row."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        parts = self._parts.get(name)
+        if parts is None:
+            head, _sep, tail = reverse(name, args=[_PK_PLACEHOLDER]).partition(str(_PK_PLACEHOLDER))
+            parts = self._parts[name] = (head, tail)
+        return f"{parts[0]}{pk}{parts[1]}"
+
+
+def desk_row(
+    interaction: Interaction,
+    user: Any,
+    urls: _UrlMaker | None = None,
+    button_name: str | None = None,
+) -> dict[str, Any]:
+    """Everything one desk row shows, as plain strings: the row template only looks them up."""
+    urls = urls or _UrlMaker()
+    # Same msgid as the {% blocktranslate %} of _state_buttons.html.
+    button_name = button_name or _("%(label)s : %(value)s")
+    subject = interaction.subject
+    person = interaction.person if interaction.person_id else None
+    company = interaction.company if interaction.company_id else None
+    stage = interaction.stage if interaction.stage_id else None
+    return {
+        "pk": interaction.pk,
+        "state": interaction.state,
+        "pill": f"{interaction.glyph} {interaction.get_state_display()}",
+        "subject": subject,
+        "url": urls("activities:detail", interaction.pk),
+        "when": when_label(interaction),
+        "late": late_label(interaction),
+        "person": str(person) if person else "",
+        "person_url": urls("contacts:person_detail", person.pk) if person else "",
+        "company": str(company) if company else "",
+        "company_url": urls("contacts:company_detail", company.pk) if company else "",
+        "process_color": interaction.process.color,
+        "process_name": interaction.process.name,
+        "stage_name": stage.name if stage else "",
+        "can_write": user.can_write,
+        "buttons": [
+            (state, glyph, label, button_name % {"label": label, "value": subject})
+            for state, glyph, label in state_buttons(interaction)
+        ],
+    }
+
+
+def _capped(rows: list[Interaction], limit: int, make: Any, more_url: str) -> dict[str, Any]:
+    shown = [make(i) for i in rows[:limit]]
+    return {"rows": shown, "count": len(rows), "more": len(rows) - len(shown), "more_url": more_url}
+
 
 @login_required
 @require_GET
@@ -200,14 +260,24 @@ def desk(request: HttpRequest) -> HttpResponse:
             )
             % {"count": board.overdue_appointments}
         )
+    urls = _UrlMaker()
+    button_name = _("%(label)s : %(value)s")
+
+    def make(interaction: Interaction) -> dict[str, Any]:
+        return desk_row(interaction, user, urls, button_name)
+
+    day_list = f"{reverse('activities:list')}?" + urlencode(
+        {"owner": owner.pk, "date_from": today.isoformat(), "date_to": today.isoformat()}
+    )
+    appointments = _capped(
+        board.today_appointments, DESK_TODAY_LIMIT, make, f"{day_list}&kind={Kind.APPOINTMENT}"
+    )
+    tasks = _capped(board.today_tasks, DESK_TODAY_LIMIT, make, f"{day_list}&kind={Kind.TASK}")
     rows = {
-        key: [_row_context(i, user) for i in items]
-        for key, items in (
-            ("appointments", board.today_appointments),
-            ("tasks", board.today_tasks),
-            ("overdue", board.overdue),
-            ("upcoming", board.upcoming),
-        )
+        "appointments": appointments["rows"],
+        "tasks": tasks["rows"],
+        "overdue": [make(i) for i in board.overdue],
+        "upcoming": [make(i) for i in board.upcoming],
     }
     return render(
         request,
@@ -217,6 +287,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "is_own": owner.pk == user.pk,
             "board": board,
             "rows": rows,
+            "today_appointments": appointments,
+            "today_tasks": tasks,
             "summary": " · ".join(summary),
             "colleagues": _colleagues(user),
             "next_url": request.get_full_path(),
@@ -249,13 +321,12 @@ def set_state(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_htmx(request):
         messages.success(request, announce)
         return redirect(_safe_next(request) or interaction.get_absolute_url())
-    return render(
-        request,
-        ROW_TEMPLATES[variant],
-        _row_context(
-            interaction, user, announce=announce, focus=True, next_url=_safe_next(request)
-        ),
-    )
+    extra = {"announce": announce, "focus": True, "next_url": _safe_next(request)}
+    if variant == "desk":
+        return render(
+            request, ROW_TEMPLATES[variant], {"row": desk_row(interaction, user), **extra}
+        )
+    return render(request, ROW_TEMPLATES[variant], _row_context(interaction, user, **extra))
 
 
 # --- calendar ------------------------------------------------------------------------------

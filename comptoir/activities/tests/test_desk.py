@@ -214,3 +214,27 @@ def test_many_overdue_are_counted_beyond_the_shown_ones(agent_client, agent):
     assert "55 tâches en retard" in html
     assert "Voir les 55 interactions en retard" in html
     assert html.count('class="desk-row') == 50
+
+
+def test_today_list_is_capped_with_a_link_to_the_rest(
+    agent_client, agent, django_assert_num_queries
+):
+    Interaction.objects.bulk_create(
+        Interaction(
+            workspace=agent.workspace,
+            owner=agent,
+            process=process(agent.workspace, "support"),
+            subject=f"Aujourd'hui {n}",
+            starts_at=today_at(8) + dt.timedelta(minutes=n),
+            ends_at=today_at(8) + dt.timedelta(minutes=n),
+        )
+        for n in range(53)
+    )
+    agent_client.get(DESK)
+    with django_assert_num_queries(8):
+        html = agent_client.get(DESK).content.decode()
+    assert html.count('class="desk-row') == 50
+    assert "(53)" in html
+    assert "+ 3 autres aujourd'hui → voir la liste" in html
+    day = dt.date.today().isoformat()
+    assert f"?owner={agent.pk}&amp;date_from={day}&amp;date_to={day}&amp;kind=task" in html
