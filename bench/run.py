@@ -65,17 +65,18 @@ def postgres_recreate(admin_url: str, *, drop: bool, create: bool = True) -> Non
 
 
 def sqlite_stats(connection: Any, *, analyze: bool) -> None:
-    """SQLite: gather planner statistics (ANALYZE), or forget them, as a fresh install has none.
+    """SQLite: gather planner statistics (ANALYZE), or forget them.
 
-    Comptoir does not run ANALYZE today, so measures run without statistics by default;
-    ``--sqlite-analyze`` shows what they would change.
+    Comptoir refreshes them after ``migrate`` and every night (``comptoir.ops``), so measures
+    run with statistics by default; ``--sqlite-no-stats`` shows a base that has none yet.
     """
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         if analyze:
-            cursor.execute("ANALYZE")
-            print("# SQLite : statistiques du planificateur à jour (ANALYZE)", flush=True)
+            from comptoir.ops.services import database_optimize
+
+            print(f"# SQLite : statistiques à jour, comme chaque nuit ({database_optimize()})")
             return
         tables = connection.introspection.table_names(cursor)
         for table in ("sqlite_stat1", "sqlite_stat4"):
@@ -105,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         "--drop", action="store_true", help="PostgreSQL : supprime la base à la fin"
     )
     parser.add_argument(
-        "--sqlite-analyze", action="store_true", help="SQLite : mesure avec ANALYZE"
+        "--sqlite-no-stats",
+        action="store_true",
+        help="SQLite : mesure sans statistiques du planificateur (base jamais analysée)",
     )
     parser.add_argument(
         "--only",
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generation_s={time.perf_counter() - started:.1f}")
     print(f"db_size_mb={database_size():.0f}", flush=True)
 
-    sqlite_stats(connection, analyze=args.sqlite_analyze)
+    sqlite_stats(connection, analyze=not args.sqlite_no_stats)
     try:
         if only:
             measures = _measure_only(only, repeat=repeat, explain_slow=args.explain)
