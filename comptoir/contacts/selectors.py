@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import router
 from django.db.models import Prefetch, Q, QuerySet
 
 from comptoir.contacts.models import (
@@ -102,27 +103,83 @@ def contact_points_matching(
     return qs.filter(condition)
 
 
+_NAME_FIELDS = ("civility", "first_name", "last_name")
+
+
 def callers_matching(user: Any, number: str) -> list[Person | Company]:
-    """People and companies reachable at ``number`` (any format); sites lead to their customer."""
+    """People and companies reachable at ``number`` (any format); sites lead to their customer.
+
+    The callers come with their name fields only (``full_name``, ``name``, ``get_absolute_url``
+    work without a query; other fields load on access). This runs on every incoming call, so
+    it reads plain rows, without the default ordering nor ``select_related``: building those
+    queries cost far more than running them. One query, a second one only for a site's number.
+    """
     e164 = try_normalize_phone(number)
     if e164 is None:
         return []
-    points = (
+    rows = sorted(
         contact_points_for(user)
         .filter(kind=ContactKind.PHONE, normalized=e164)
-        .select_related("person", "company", "site__person", "site__company")
+        .order_by()
+        .values_list(
+            "is_primary",
+            "id",
+            "person_id",
+            *(f"person__{name}" for name in _NAME_FIELDS),
+            "company_id",
+            "company__name",
+            "site_id",
+        ),
+        key=lambda row: (not row[0], row[1]),  # ContactPoint.Meta.ordering (kind is fixed)
     )
-    seen: set[tuple[str, int]] = set()
+    db = router.db_for_read(ContactPoint)
+    site_ids = [row[8] for row in rows if row[2] is None and row[6] is None and row[8]]
+    site_customers = _site_customers(db, site_ids) if site_ids else {}
+    seen: set[tuple[type, int]] = set()
     found: list[Person | Company] = []
-    for point in points:
-        owner = point.person or point.company or (point.site.customer if point.site else None)
-        if owner is None:
+    for row in rows:
+        # As ``point.person or point.company or point.site.customer``.
+        caller = _person_or_company(db, row[2:6], row[6:8]) or site_customers.get(row[8])
+        if caller is None or (type(caller), caller.pk) in seen:
             continue
-        key = (type(owner).__name__, owner.pk)
-        if key not in seen:
-            seen.add(key)
-            found.append(owner)
+        seen.add((type(caller), caller.pk))
+        found.append(caller)
     return found
+
+
+def _person_or_company(
+    db: str, person: tuple[Any, ...], company: tuple[Any, ...]
+) -> Person | Company | None:
+    """A person from (id, civility, first name, last name), else a company from (id, name):
+    instances with only these fields loaded."""
+    if person[0] is not None:
+        return Person.from_db(db, ["id", *_NAME_FIELDS], person)
+    if company[0] is not None:
+        return Company.from_db(db, ["id", "name"], company)
+    return None
+
+
+def _site_customers(db: str, site_ids: list[int]) -> dict[int, Person | Company]:
+    """site id → its customer, the company first (as ``Site.customer``)."""
+    rows = (
+        Site.objects.filter(pk__in=site_ids)
+        .order_by()
+        .values_list(
+            "id",
+            "company_id",
+            "company__name",
+            "person_id",
+            *(f"person__{name}" for name in _NAME_FIELDS),
+        )
+    )
+    customers: dict[int, Person | Company] = {}
+    for row in rows:
+        customer = _person_or_company(db, (None,), row[1:3]) or _person_or_company(
+            db, row[3:7], (None,)
+        )
+        if customer is not None:
+            customers[row[0]] = customer
+    return customers
 
 
 def current_company_names(people: list[Person]) -> dict[int, str]:
@@ -130,12 +187,12 @@ def current_company_names(people: list[Person]) -> dict[int, str]:
     names: dict[int, str] = {}
     rows = (
         Affiliation.objects.current()
-        .filter(person__in=people)
-        .select_related("company")
-        .order_by("-is_primary", "-start")
+        .filter(person_id__in=[person.pk for person in people])
+        .order_by("-is_primary", "-start", "id")
+        .values_list("person_id", "company__name")
     )
-    for affiliation in rows:
-        names.setdefault(affiliation.person_id, affiliation.company.name)
+    for person_id, company_name in rows:
+        names.setdefault(person_id, company_name)
     return names
 
 

@@ -107,3 +107,35 @@ def test_lookup_query_count_is_pinned(api, workspace, dupont, django_assert_num_
 
 def test_lookup_requires_a_token(anonymous_api):
     assert anonymous_api.get("/calls/lookup", {"number": "0612345678"}).status_code == 401
+
+
+def test_shared_number_lists_primary_first_each_caller_once(api, workspace):
+    """A number on several records: primary points first, then oldest; a site of a company
+    leads to the company; a caller reached twice is listed once."""
+    later = PersonFactory(workspace=workspace, first_name="Paul", last_name="Primaire")
+    first = PersonFactory(workspace=workspace, first_name="Anne", last_name="Ancienne")
+    company = CompanyFactory(workspace=workspace, name="Fromagerie Alpine")
+    site = SiteFactory(person=None, company=company, workspace=workspace)
+    number = {"value": "04 50 11 22 33", "normalized": "+33450112233", "workspace": workspace}
+    PhoneFactory(person=first, **number)
+    PhoneFactory(person=None, site=site, **number)
+    PhoneFactory(person=later, is_primary=True, **number)
+    PhoneFactory(person=None, company=company, **number)
+    PhoneFactory(person=first, label="fixe", **number)
+
+    matches = api.get("/calls/lookup", {"number": "0450112233"}).json()["matches"]
+
+    assert [(m["type"], m["id"], m["name"]) for m in matches] == [
+        ("person", later.pk, later.full_name),
+        ("person", first.pk, first.full_name),
+        ("company", company.pk, "Fromagerie Alpine"),
+    ]
+
+
+def test_callers_load_their_other_fields_on_access(agent, workspace, dupont):
+    from comptoir.contacts.selectors import callers_matching
+
+    [caller] = callers_matching(agent, "0612345678")
+    assert caller == dupont
+    assert caller.full_name == "M. Jean Dupont"
+    assert caller.workspace_id == workspace.pk
