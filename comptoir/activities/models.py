@@ -127,15 +127,15 @@ class Interaction(models.Model):
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.TASK)
-    process = models.ForeignKey(Process, on_delete=models.PROTECT, verbose_name=_("processus"))
+    process = models.ForeignKey(Process, on_delete=models.RESTRICT, verbose_name=_("processus"))
     stage = models.ForeignKey(
-        Stage, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("étape")
+        Stage, on_delete=models.RESTRICT, null=True, blank=True, verbose_name=_("étape")
     )
     state = models.CharField(_("état"), max_length=12, choices=State.choices, default=State.OPEN)
     subject = models.CharField(_("objet"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="interactions",
         verbose_name=_("responsable"),
     )
@@ -256,7 +256,7 @@ class Note(models.Model):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("auteur")
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, verbose_name=_("auteur")
     )
     body = models.TextField(_("note"))
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)

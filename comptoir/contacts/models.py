@@ -155,7 +155,7 @@ class Company(Address):
     name = models.CharField(_("raison sociale"), max_length=200)
     legal_form = models.ForeignKey(
         LegalForm,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         verbose_name=_("forme juridique"),
@@ -164,11 +164,11 @@ class Company(Address):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     vat_number = models.CharField(_("n° TVA intracommunautaire"), max_length=20, blank=True)
     industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("secteur")
+        Industry, on_delete=models.RESTRICT, null=True, blank=True, verbose_name=_("secteur")
     )
     domain = models.ForeignKey(
         Domain,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -176,14 +176,14 @@ class Company(Address):
     )
     subdomain = models.ForeignKey(
         Domain,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("sous-domaine"),
     )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("origine")
+        Source, on_delete=models.RESTRICT, null=True, blank=True, verbose_name=_("origine")
     )
     category = models.CharField(
         _("catégorie"), max_length=10, choices=Category.choices, default=Category.CLIENT
@@ -265,11 +265,11 @@ class Person(Address):
     first_name = models.CharField(_("prénom"), max_length=100, blank=True)
     last_name = models.CharField(_("nom"), max_length=100)
     job_title = models.ForeignKey(
-        JobTitle, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("fonction")
+        JobTitle, on_delete=models.RESTRICT, null=True, blank=True, verbose_name=_("fonction")
     )
     birthday = models.DateField(_("date de naissance"), null=True, blank=True)
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("origine")
+        Source, on_delete=models.RESTRICT, null=True, blank=True, verbose_name=_("origine")
     )
     category = models.CharField(
         _("catégorie"), max_length=10, choices=Category.choices, default=Category.CLIENT
@@ -333,7 +333,7 @@ class Affiliation(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="affiliations")
     role = models.CharField(_("rôle"), max_length=120, blank=True)
     job_title = models.ForeignKey(
-        JobTitle, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("fonction")
+        JobTitle, on_delete=models.RESTRICT, null=True, blank=True, verbose_name=_("fonction")
     )
     start = models.DateField(_("début"), null=True, blank=True)
     end = models.DateField(_("fin"), null=True, blank=True)

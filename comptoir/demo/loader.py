@@ -1643,14 +1643,7 @@ class DemoLoader:
 
 @transaction.atomic
 def demo_remove(workspace: Workspace) -> None:
-    """Delete the demo workspace and all its rows.
-
-    Interactions protect their owners, customers protect the reference lists they use:
-    delete from the leaves up before the workspace itself.
-    """
-    Interaction.objects.filter(workspace=workspace).delete()
-    for model in (Person, Company):
-        model.objects.filter(workspace=workspace).delete()
+    """Delete the demo workspace and all its rows (references restrict only piecemeal deletes)."""
     workspace.delete()
 
 
