@@ -116,7 +116,9 @@ def process_accesses_for(user: Any) -> QuerySet[ProcessAccess]:
 class Desk:
     """What one person's desk shows: today, the late ones, what comes next."""
 
-    today: list[Interaction]
+    today: list[Interaction]  # at most ``today_limit`` of each kind, by time
+    today_tasks_count: int
+    today_appointments_count: int
     overdue: list[Interaction]
     overdue_tasks: int
     overdue_appointments: int
@@ -154,19 +156,36 @@ DESK_FIELDS = (
 )
 
 
-def desk_for(user: Any, owner: Any, *, overdue_limit: int = 50, upcoming_limit: int = 10) -> Desk:
-    """The desk of ``owner`` as ``user`` may see it, in four indexed queries."""
+def desk_for(
+    user: Any,
+    owner: Any,
+    *,
+    today_limit: int = 50,
+    overdue_limit: int = 50,
+    upcoming_limit: int = 10,
+) -> Desk:
+    """The desk of ``owner`` as ``user`` may see it, in five indexed queries."""
+    mine = interactions_for(user).filter(owner_id=owner.pk)
     base = (
-        interactions_for(user)
-        .filter(owner_id=owner.pk)
-        .select_related("process", "stage", "company", "person")
+        mine.select_related("process", "stage", "company", "person")
         # Only what a desk row shows: a heavy day loads hundreds of rows and five objects each.
         .only(*DESK_FIELDS)
     )
     day_start, day_end = _day_bounds(timezone.localdate())
+    # Today's keys first, then whole rows for the ones shown: a heavy day holds hundreds of
+    # interactions, and building them all as objects costs more than one more query.
     # Sorted here: an ORDER BY starts_at would lure planners onto the starts_at index and
-    # through the owner's whole past; a day holds a handful of rows.
-    today = sorted(base.between(day_start, day_end).order_by(), key=lambda i: (i.starts_at, i.pk))
+    # through the owner's whole past.
+    keys = sorted(
+        mine.between(day_start, day_end).order_by().values_list("starts_at", "id", "kind")
+    )
+    shown: dict[str, list[int]] = {Kind.TASK: [], Kind.APPOINTMENT: []}
+    for _starts_at, pk, kind in keys:
+        if len(shown[kind]) < today_limit:
+            shown[kind].append(pk)
+    ids = shown[Kind.TASK] + shown[Kind.APPOINTMENT]
+    today = sorted(base.filter(pk__in=ids).order_by(), key=lambda i: (i.starts_at, i.pk))
+    appointments = sum(1 for key in keys if key[2] == Kind.APPOINTMENT)
     late = base.filter(state__in=[State.OPEN, State.IN_PROGRESS], ends_at__lt=day_start)
     # Ordering on an expression keeps planners on the (owner, state, ends_at) index: they
     # seek the few unfinished rows instead of walking the whole finished past in order.
@@ -189,6 +208,8 @@ def desk_for(user: Any, owner: Any, *, overdue_limit: int = 50, upcoming_limit: 
     )
     return Desk(
         today=today,
+        today_tasks_count=len(keys) - appointments,
+        today_appointments_count=appointments,
         overdue=overdue,
         overdue_tasks=counts["tasks"],
         overdue_appointments=counts["appointments"],

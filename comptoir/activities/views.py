@@ -230,9 +230,9 @@ def desk_row(
     }
 
 
-def _capped(rows: list[Interaction], limit: int, make: Any, more_url: str) -> dict[str, Any]:
-    shown = [make(i) for i in rows[:limit]]
-    return {"rows": shown, "count": len(rows), "more": len(rows) - len(shown), "more_url": more_url}
+def _capped(rows: list[Interaction], total: int, make: Any, more_url: str) -> dict[str, Any]:
+    shown = [make(i) for i in rows]
+    return {"rows": shown, "count": total, "more": total - len(shown), "more_url": more_url}
 
 
 @login_required
@@ -240,13 +240,13 @@ def _capped(rows: list[Interaction], limit: int, make: Any, more_url: str) -> di
 def desk(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     owner = _owner_from(request)
-    board = selectors.desk_for(user, owner)
+    board = selectors.desk_for(user, owner, today_limit=DESK_TODAY_LIMIT)
     today = timezone.localdate()
     day = formats.date_format(today, "l j F")
     summary = [day[:1].upper() + day[1:]]  # not .capitalize(): "Monday 3 March" keeps its capitals
     summary.append(
-        ngettext("%(count)s RDV", "%(count)s RDV", len(board.today_appointments))
-        % {"count": len(board.today_appointments)}
+        ngettext("%(count)s RDV", "%(count)s RDV", board.today_appointments_count)
+        % {"count": board.today_appointments_count}
     )
     if board.overdue_tasks:
         summary.append(
@@ -270,9 +270,14 @@ def desk(request: HttpRequest) -> HttpResponse:
         {"owner": owner.pk, "date_from": today.isoformat(), "date_to": today.isoformat()}
     )
     appointments = _capped(
-        board.today_appointments, DESK_TODAY_LIMIT, make, f"{day_list}&kind={Kind.APPOINTMENT}"
+        board.today_appointments,
+        board.today_appointments_count,
+        make,
+        f"{day_list}&kind={Kind.APPOINTMENT}",
     )
-    tasks = _capped(board.today_tasks, DESK_TODAY_LIMIT, make, f"{day_list}&kind={Kind.TASK}")
+    tasks = _capped(
+        board.today_tasks, board.today_tasks_count, make, f"{day_list}&kind={Kind.TASK}"
+    )
     rows = {
         "appointments": appointments["rows"],
         "tasks": tasks["rows"],
