@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from comptoir.accounts.models import Role
 from comptoir.accounts.tests.factories import UserFactory, WorkspaceFactory
@@ -55,3 +57,18 @@ def agent_client(client, agent):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _back_to_french():
+    """A request in English leaves English active in the thread: later tests expect French."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english(workspace):
+    """The workspace set to English."""
+    workspace.locale = "en"
+    workspace.save(update_fields=["locale"])
+    return workspace

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE_DIR = ROOT / "comptoir" / "locale"
@@ -26,23 +25,9 @@ SETTINGS = reverse("accounts:settings")
 LOGIN = reverse("account_login")
 
 
-@pytest.fixture(autouse=True)
-def _back_to_french():
-    """A request in English leaves English active in the thread: later tests expect French."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def page(response):
     assert response.status_code == 200
     return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def english(workspace):
-    workspace.locale = "en"
-    workspace.save(update_fields=["locale"])
-    return workspace
 
 
 # --- signed in: the workspace's language ---------------------------------------------------

@@ -7,10 +7,7 @@ import datetime as dt
 import html
 import re
 
-import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from comptoir.activities.tests.factories import AppointmentFactory, InteractionFactory
 from comptoir.activities.tests.helpers import days_ago, local, today_at
@@ -19,23 +16,9 @@ from comptoir.contacts.tests.factories import PersonFactory, PhoneFactory
 DESK = reverse("activities:desk")
 
 
-@pytest.fixture(autouse=True)
-def _back_to_french():
-    """A request in English leaves English active in the thread: later tests expect French."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def page(response):
     assert response.status_code == 200
     return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def english(workspace):
-    workspace.locale = "en"
-    workspace.save(update_fields=["locale"])
-    return workspace
 
 
 def test_desk_rows_in_english(agent_client, agent, english):
