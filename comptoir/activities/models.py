@@ -230,10 +230,6 @@ class Interaction(models.Model):
         return self.state != State.DONE and self.ends_at < timezone.now()
 
     @property
-    def late_days(self) -> int:
-        return max(0, (timezone.now() - self.ends_at).days)
-
-    @property
     def overdue_days(self) -> int:
         """Calendar days (local time) since it should have ended, 0 if on time or due today."""
         if self.state == State.DONE:

@@ -22,21 +22,22 @@ from comptoir.activities.models import (
 )
 
 
+def _allowed_process_ids(user: Any) -> list[int]:
+    """The processes ``user`` is restricted to; empty means every process."""
+    return list(ProcessAccess.objects.filter(user_id=user.pk).values_list("process_id", flat=True))
+
+
 def processes_for(user: Any) -> QuerySet[Process]:
     """The processes this user may see: all active ones unless restricted."""
-    qs = Process.objects.filter(workspace_id=user.workspace_id, is_active=True)
-    allowed = ProcessAccess.objects.filter(user_id=user.pk).values("process_id")
-    if ProcessAccess.objects.filter(user_id=user.pk).exists():
-        qs = qs.filter(pk__in=allowed)
-    return qs
+    qs = all_processes_for(user)
+    allowed = _allowed_process_ids(user)
+    return qs.filter(pk__in=allowed) if allowed else qs
 
 
 def interactions_for(user: Any) -> InteractionQuerySet:
     """Own workspace, allowed processes; colleagues' private interactions stay hidden."""
     qs = Interaction.objects.filter(workspace_id=user.workspace_id)
-    restricted = list(
-        ProcessAccess.objects.filter(user_id=user.pk).values_list("process_id", flat=True)
-    )
+    restricted = _allowed_process_ids(user)
     if restricted:
         qs = qs.filter(process_id__in=restricted)
     # A subquery rather than a join: counts and long lists stay on the interaction indexes.
@@ -59,44 +60,6 @@ def notes_for(user: Any) -> QuerySet[Note]:
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return start, start + dt.timedelta(days=1)
-
-
-def _desk_base(user: Any, owner: Any) -> InteractionQuerySet:
-    return (
-        interactions_for(user)
-        .filter(owner=owner)
-        .select_related("process", "stage", "company", "person")
-    )
-
-
-def desk_today(user: Any, owner: Any | None = None) -> QuerySet[Interaction]:
-    """Everything of the owner's that touches today, appointments by time."""
-    start, end = _day_bounds(timezone.localdate())
-    return _desk_base(user, owner or user).between(start, end).order_by("starts_at", "id")
-
-
-def desk_overdue(user: Any, owner: Any | None = None) -> QuerySet[Interaction]:
-    """The "vieilles casseroles": unfinished and ended before today, oldest first."""
-    start, _end = _day_bounds(timezone.localdate())
-    return (
-        _desk_base(user, owner or user)
-        .unfinished()
-        .filter(ends_at__lt=start)
-        .order_by("ends_at", "id")
-    )
-
-
-def desk_upcoming(user: Any, owner: Any | None = None, days: int = 14) -> QuerySet[Interaction]:
-    """Appointments after today, within ``days``."""
-    _start, end = _day_bounds(timezone.localdate())
-    return (
-        _desk_base(user, owner or user)
-        .filter(
-            kind=Kind.APPOINTMENT, starts_at__gte=end, starts_at__lt=end + dt.timedelta(days=days)
-        )
-        .exclude(state=State.DONE)
-        .order_by("starts_at", "id")
-    )
 
 
 def all_processes_for(user: Any) -> QuerySet[Process]:

@@ -84,25 +84,6 @@ def company_detail(user: Any, company_id: int) -> Company:
     )
 
 
-def contact_points_matching(
-    user: Any,
-    *,
-    phones: Sequence[str] = (),
-    emails: Sequence[str] = (),
-) -> QuerySet[ContactPoint]:
-    """Existing contact points with one of these phones (any format) or e-mails."""
-    normalized_phones = [n for n in (try_normalize_phone(p) for p in phones if p) if n]
-    normalized_emails = [e.strip().lower() for e in emails if e and e.strip()]
-    qs = contact_points_for(user).select_related("person", "company", "site")
-
-    condition = Q(pk__in=[])
-    if normalized_phones:
-        condition |= Q(kind=ContactKind.PHONE, normalized__in=normalized_phones)
-    if normalized_emails:
-        condition |= Q(kind=ContactKind.EMAIL, normalized__in=normalized_emails)
-    return qs.filter(condition)
-
-
 _NAME_FIELDS = ("civility", "first_name", "last_name")
 
 

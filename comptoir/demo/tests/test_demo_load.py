@@ -131,8 +131,9 @@ def test_dupont_is_found_from_his_phone(demo, number):
 @pytest.mark.django_db
 def test_claire_has_work_today_and_old_pans(demo):
     claire = user("Claire")
-    assert activities.desk_today(claire).exists()
-    assert activities.desk_overdue(claire).count() >= 5
+    board = activities.desk_for(claire, claire)
+    assert board.today
+    assert board.overdue_count >= 5
 
 
 @pytest.mark.django_db
@@ -144,8 +145,8 @@ def test_mme_martin_has_a_quote_to_chase(demo):
     assert task.state == State.OPEN
     assert task.process.code == "vente"
     assert task.stage.name == "03 Devis envoyé"
-    assert task.is_late and task.late_days >= 2
-    assert task in activities.desk_overdue(claire)
+    assert task.is_late and task.overdue_days >= 2
+    assert task in activities.desk_for(claire, claire).overdue
 
 
 @pytest.mark.django_db
