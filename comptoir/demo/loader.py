@@ -1110,7 +1110,9 @@ class DemoLoader:
         customer: Customer | None = None,
         hours: int = 2,
         stage: str = "",
+        past_only: bool = False,
     ) -> Draft:
+        """A task at the office; ``past_only`` drops it when it falls after now."""
         start = self.office_time(day)
         draft = Draft(
             kind=Kind.TASK,
@@ -1127,7 +1129,8 @@ class DemoLoader:
         )
         if note:
             draft.notes.append((draft.done_at or start, owner, note))
-        self.drafts.append(draft)
+        if not (past_only and start > self.now):
+            self.drafts.append(draft)
         return draft
 
     def plan_year(self) -> None:
@@ -1145,7 +1148,7 @@ class DemoLoader:
             for _ in range(self.rng.choice([1, 2, 2, 3])):
                 subject, note = self.rng.choice(data.CALL_FOLLOW_UPS)
                 customer = self.pick_customer(day)
-                draft = self.office_task(
+                self.office_task(
                     day=day,
                     owner=self.claire,
                     process="appel",
@@ -1153,13 +1156,12 @@ class DemoLoader:
                     note=note,
                     customer=customer,
                     hours=1,
+                    past_only=True,
                 )
-                if draft.starts_at > self.now:
-                    self.drafts.remove(draft)
             if self.rng.random() < 0.8:
                 subject, note = self.rng.choice(data.EMAILS)
                 customer = self.pick_customer(day)
-                draft = self.office_task(
+                self.office_task(
                     day=day,
                     owner=self.claire if self.rng.random() < 0.6 else self.marc,
                     process="email",
@@ -1167,9 +1169,8 @@ class DemoLoader:
                     note=note,
                     customer=customer,
                     hours=3,
+                    past_only=True,
                 )
-                if draft.starts_at > self.now:
-                    self.drafts.remove(draft)
             if self.rng.random() < 0.4:
                 subject, note = self.rng.choice(data.ADMIN_TASKS)
                 self.office_task(
