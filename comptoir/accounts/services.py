@@ -49,6 +49,12 @@ def _require_workspace_admin(by: User) -> None:
         raise PermissionDenied
 
 
+def require_writer(by: Any) -> None:
+    """Refuse any write to roles that may only read (and to anonymous users)."""
+    if not getattr(by, "can_write", False):
+        raise PermissionDenied(_("Votre rôle ne permet pas de modifier les données."))
+
+
 def _require_admin(by: User, target: User) -> None:
     _require_workspace_admin(by)
     if by.workspace_id != target.workspace_id:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.accounts.services import require_writer
 from comptoir.activities import defaults
 from comptoir.activities.models import (
     Interaction,
@@ -24,11 +25,6 @@ from comptoir.activities.models import (
 from comptoir.activities.selectors import processes_for
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
-
-
-def _require_writer(by: Any) -> None:
-    if not getattr(by, "can_write", False):
-        raise PermissionDenied(_("Votre rôle ne permet pas de modifier les données."))
 
 
 def _validate(interaction: Interaction, by: Any) -> None:
@@ -62,7 +58,7 @@ def _validate(interaction: Interaction, by: Any) -> None:
 
 @transaction.atomic
 def interaction_create(*, by: Any, **fields: Any) -> Interaction:
-    _require_writer(by)
+    require_writer(by)
     fields.setdefault("owner", by)
     interaction = Interaction(workspace_id=by.workspace_id, created_by=by, **fields)
     if interaction.state == State.DONE:
@@ -76,7 +72,7 @@ def interaction_create(*, by: Any, **fields: Any) -> Interaction:
 @transaction.atomic
 def interaction_update(*, interaction: Interaction, by: Any, **fields: Any) -> Interaction:
     """Change an interaction; date, stage and state moves stay visible in its history."""
-    _require_writer(by)
+    require_writer(by)
     before = snapshot(interaction)
     for name, value in fields.items():
         setattr(interaction, name, value)
@@ -113,7 +109,7 @@ def interaction_move(
 @transaction.atomic
 def note_add(*, interaction: Interaction, body: str, by: Any) -> Note:
     """Append a timestamped note; notes are never edited nor deleted."""
-    _require_writer(by)
+    require_writer(by)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("La note est vide.")})
@@ -163,7 +159,7 @@ def quick_note_add(
     Without ``interaction``, the note becomes a done interaction of the "Administratif"
     process named after its beginning, linked to the customer.
     """
-    _require_writer(by)
+    require_writer(by)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("La note est vide.")})

@@ -6,7 +6,6 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -50,12 +49,6 @@ def workspace_of(user: User) -> int:
     """The id of the token user's workspace (a token always belongs to one)."""
     assert user.workspace_id is not None
     return user.workspace_id
-
-
-def require_writer(user: User) -> None:
-    """Refuse a write early, before reading the body's references, for read-only roles."""
-    if not user.can_write:
-        raise PermissionDenied(_("Votre rôle ne permet pas de modifier les données."))
 
 
 router = Router(tags=["Authentification"])

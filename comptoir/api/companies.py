@@ -12,7 +12,8 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 from comptoir.accounts.models import User
-from comptoir.api.auth import require_writer, user_of, workspace_of
+from comptoir.accounts.services import require_writer
+from comptoir.api.auth import user_of, workspace_of
 from comptoir.api.contact_points import emails_out, phones_out
 from comptoir.api.fields import fetch
 from comptoir.api.owners import owner_save

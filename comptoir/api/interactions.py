@@ -14,10 +14,11 @@ from ninja.responses import Status
 
 from comptoir.accounts.models import User
 from comptoir.accounts.selectors import users_for
+from comptoir.accounts.services import require_writer
 from comptoir.activities.models import Interaction, Note, Stage
 from comptoir.activities.selectors import interactions_for, notes_for, processes_for
 from comptoir.activities.services import interaction_create, interaction_update, note_add
-from comptoir.api.auth import require_writer, user_of, workspace_of
+from comptoir.api.auth import user_of, workspace_of
 from comptoir.api.errors import Errors, invalid
 from comptoir.api.fields import fetch, nulls_to_blanks, resolve_links, save_or_refuse
 from comptoir.api.pagination import paginate

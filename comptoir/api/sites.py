@@ -14,7 +14,8 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 from comptoir.accounts.models import User
-from comptoir.api.auth import require_writer, user_of
+from comptoir.accounts.services import require_writer
+from comptoir.api.auth import user_of
 from comptoir.api.fields import fetch, nulls_to_blanks, resolve_links, save_or_refuse
 from comptoir.api.pagination import paginate
 from comptoir.api.schemas import (

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from comptoir.accounts.services import require_writer
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
 from comptoir.contacts import defaults
@@ -31,11 +32,6 @@ from comptoir.contacts.models import Source as ContactSource
 from comptoir.lib.phone import InvalidPhone, normalize_phone, region_for
 
 M = TypeVar("M", bound=models.Model)
-
-
-def _require_writer(by: Any) -> None:
-    if not getattr(by, "can_write", False):
-        raise PermissionDenied(_("Votre rôle ne permet pas de modifier les données."))
 
 
 def _check_same_workspace(by: Any, **related: Any) -> None:
@@ -77,7 +73,7 @@ def _split_m2m(model: type[models.Model], fields: dict[str, Any]) -> dict[str, A
 
 @transaction.atomic
 def company_create(*, by: Any, **fields: Any) -> Company:
-    _require_writer(by)
+    require_writer(by)
     m2m = _split_m2m(Company, fields)
     company = Company(workspace_id=by.workspace_id, **fields)
     _check_same_workspace(
@@ -88,14 +84,14 @@ def company_create(*, by: Any, **fields: Any) -> Company:
 
 @transaction.atomic
 def company_update(*, company: Company, by: Any, **fields: Any) -> Company:
-    _require_writer(by)
+    require_writer(by)
     m2m = _split_m2m(Company, fields)
     return _save_changes(company, by=by, fields=fields, m2m=m2m)
 
 
 @transaction.atomic
 def company_delete(*, company: Company, by: Any) -> None:
-    _require_writer(by)
+    require_writer(by)
     before = snapshot(company)
     audit_record(actor=by, instance=company, action=Action.DELETE, before=before)
     company.delete()
@@ -103,7 +99,7 @@ def company_delete(*, company: Company, by: Any) -> None:
 
 @transaction.atomic
 def person_create(*, by: Any, **fields: Any) -> Person:
-    _require_writer(by)
+    require_writer(by)
     m2m = _split_m2m(Person, fields)
     person = Person(workspace_id=by.workspace_id, **fields)
     _check_same_workspace(by, **{k: fields.get(k) for k in ("job_title", "source")})
@@ -112,14 +108,14 @@ def person_create(*, by: Any, **fields: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, by: Any, **fields: Any) -> Person:
-    _require_writer(by)
+    require_writer(by)
     m2m = _split_m2m(Person, fields)
     return _save_changes(person, by=by, fields=fields, m2m=m2m)
 
 
 @transaction.atomic
 def person_delete(*, person: Person, by: Any) -> None:
-    _require_writer(by)
+    require_writer(by)
     audit_record(actor=by, instance=person, action=Action.DELETE, before=snapshot(person))
     person.delete()
 
@@ -225,7 +221,7 @@ def _audit_affiliation(*, by: Any, affiliation: Affiliation, before: Affiliation
 
 @transaction.atomic
 def affiliation_add(*, person: Person, company: Company, by: Any, **fields: Any) -> Affiliation:
-    _require_writer(by)
+    require_writer(by)
     _check_same_workspace(by, person=person, company=company, job_title=fields.get("job_title"))
     affiliation = Affiliation(
         workspace_id=by.workspace_id, person=person, company=company, **fields
@@ -239,7 +235,7 @@ def affiliation_add(*, person: Person, company: Company, by: Any, **fields: Any)
 @transaction.atomic
 def affiliation_update(*, affiliation: Affiliation, by: Any, **fields: Any) -> Affiliation:
     """Change a role or close it (``end``): the past stays visible, nothing is deleted."""
-    _require_writer(by)
+    require_writer(by)
     _check_same_workspace(by, job_title=fields.get("job_title"))
     before = Affiliation(role=affiliation.role, start=affiliation.start, end=affiliation.end)
     for name, value in fields.items():
@@ -252,7 +248,7 @@ def affiliation_update(*, affiliation: Affiliation, by: Any, **fields: Any) -> A
 
 @transaction.atomic
 def site_create(*, by: Any, **fields: Any) -> Site:
-    _require_writer(by)
+    require_writer(by)
     site = Site(workspace_id=by.workspace_id, **fields)
     _check_same_workspace(
         by,
@@ -277,7 +273,7 @@ def site_create(*, by: Any, **fields: Any) -> Site:
 
 @transaction.atomic
 def site_update(*, site: Site, by: Any, **fields: Any) -> Site:
-    _require_writer(by)
+    require_writer(by)
     _check_same_workspace(by, occupant=fields.get("occupant"))
     before = snapshot(site)
     for name, value in fields.items():
@@ -327,7 +323,7 @@ def contact_point_add(
     site: Site | None = None,
     is_primary: bool = False,
 ) -> ContactPoint:
-    _require_writer(by)
+    require_writer(by)
     owner = person or company or site
     if owner is None:
         raise ValidationError(
@@ -372,7 +368,7 @@ def contact_point_add(
 
 @transaction.atomic
 def contact_point_remove(*, point: ContactPoint, by: Any) -> None:
-    _require_writer(by)
+    require_writer(by)
     owner = point.person or point.company or point.site
     assert owner is not None
     audit_record(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from comptoir.accounts.services import require_writer
 from comptoir.audit.selectors import audit_for
 from comptoir.contacts import selectors, services
 from comptoir.contacts.forms import (
@@ -80,11 +81,6 @@ def _company(request: HttpRequest, pk: int) -> Company:
 
 def _form_messages(form: Any) -> list[str]:
     return [str(e) for errors in form.errors.values() for e in errors]
-
-
-def _require_writer(request: HttpRequest) -> None:
-    if not getattr(request.user, "can_write", False):
-        raise PermissionDenied
 
 
 # --- Customer list -----------------------------------------------------------------------------
@@ -174,7 +170,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_create(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request.user)
     form = CompanyForm(request.POST or None, user=request.user, with_contacts=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +188,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request.user)
     company = _company(request, pk)
     form = CompanyForm(request.POST or None, instance=_company(request, pk), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +205,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request.user)
     initial: dict[str, Any] = {}
     company_id = _int(request.GET.get("company"))
     if company_id:
@@ -236,7 +232,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request.user)
     person = _person(request, pk)
     form = PersonForm(request.POST or None, instance=_person(request, pk), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -649,7 +645,7 @@ def affiliation_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_create(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request.user)
     initial: dict[str, Any] = {}
     customer: Person | Company | None = None
     if company_id := _int(request.GET.get("company")):
@@ -694,7 +690,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request)
+    require_writer(request.user)
     try:
         site = selectors.sites_for(request.user).select_related("person", "company").get(pk=pk)
     except Site.DoesNotExist:
