@@ -27,6 +27,17 @@ from comptoir.activities.models import Interaction
 from comptoir.contacts.models import Company, ContactKind, ContactPoint, Person
 from comptoir.contacts.selectors import callers_matching
 
+# What people type in the search box, found or not (the last ones find nothing).
+SEARCH_STYLES = [
+    *("dupont", "martin", "lefe", "gar", "roux"),
+    *("dupont pierre", "pierre dupont", "dup pier", "DUPONT P", "martin claire"),
+    *("élodie", "gaetan", "noemie", "ille", "velin"),
+    *("06 12 34 56 78", "+33 6 00 01 02 03", "0600000042"),
+    *("pierre.dupont", "contact@societe-12.example", "732 829 320", "73282932000074"),
+    *("lyon", "saint etienne", "annecy", "chaudière", "borne de recharge", "conformite"),
+    *("zzzzqx", "xylophone quantique"),
+]
+
 Log = Callable[[str], None]
 WARM_UP = 3
 
@@ -230,6 +241,17 @@ class Bench:
             selector_calls[0],
         )
 
+    def search_styles(self) -> Measure:
+        """Every way people search: names, numbers, e-mails, identifiers, cities, subjects."""
+        from comptoir.search.selectors import search
+
+        styles = [SEARCH_STYLES[i % len(SEARCH_STYLES)] for i in range(self.repeat)]
+        calls = [lambda q=q: list(search(self.user, q)) for q in styles]
+        return self.with_queries(
+            timed("search_query_styles", calls, note=f"{len(SEARCH_STYLES)} requêtes types"),
+            calls[0],
+        )
+
     def search_page(self) -> Measure:
         fragments = self.sample_fragments()
         calls = [get_ok(self.client, "/recherche/", data={"q": q}) for q in fragments]
@@ -267,6 +289,7 @@ class Bench:
         measures.append(self.typical_desk())
         measures.append(self.page("customer_page", f"/clients/personnes/{self.person_id}/"))
         measures.append(self.page("company_page", f"/clients/societes/{self.company_id}/"))
+        measures.append(self.search_styles())
         measures.append(self.search_page())
         return measures
 

@@ -229,6 +229,7 @@ ONLY_CHOICES = {
     "desk_page_typical": "typical_desk",
     "customer_page": "customer_page",
     "company_page": "company_page",
+    "search_query_styles": "search_styles",
     "search_page": "search_page",
 }
 

@@ -1,6 +1,6 @@
 """The global search: one box, ranked people, companies and interactions of the workspace.
 
-Speed (``manage.py search_bench``: 100k people, 20k companies, 1M interactions) comes from
+Speed (`make bench`: 100k people, 20k companies, 1M interactions) comes from
 index-friendly lookups first, bounded scans second:
 
 - names: a prefix range on the indexed ``search_name`` (folded; "last first last" for
