@@ -43,6 +43,16 @@ def snapshot(instance: models.Model) -> Snapshot:
     return {f.name: _display(instance, f) for f in _audited_fields(instance)}
 
 
+def _changes(instance: models.Model, action: str, before: Snapshot | None) -> dict[str, list[str]]:
+    if action == Action.CREATE:
+        return {k: ["", v] for k, v in snapshot(instance).items() if v}
+    if action == Action.UPDATE:
+        before = before or {}
+        after = snapshot(instance)
+        return {k: [before.get(k, ""), v] for k, v in after.items() if before.get(k, "") != v}
+    return {k: [v, ""] for k, v in (before or snapshot(instance)).items() if v}
+
+
 def audit_record(
     *,
     actor: Any,
@@ -56,18 +66,10 @@ def audit_record(
     ``changes`` may be given directly for changes that are not fields of ``instance``
     (a phone added to a person, say).
     """
-    after = snapshot(instance) if action != Action.DELETE and changes is None else {}
-    if changes is not None:
-        pass
-    elif action == Action.CREATE:
-        changes = {k: ["", v] for k, v in after.items() if v}
-    elif action == Action.UPDATE:
-        before = before or {}
-        changes = {k: [before.get(k, ""), v] for k, v in after.items() if before.get(k, "") != v}
-        if not changes:
+    if changes is None:
+        changes = _changes(instance, action, before)
+        if action == Action.UPDATE and not changes:
             return None
-    else:
-        changes = {k: [v, ""] for k, v in (before or snapshot(instance)).items() if v}
     return AuditEntry.objects.create(
         workspace_id=getattr(instance, "workspace_id"),  # noqa: B009
         actor=actor if getattr(actor, "pk", None) else None,
