@@ -33,10 +33,15 @@ INSTALLED_APPS = [
     "comptoir.audit",
     "comptoir.contacts",
     "comptoir.activities",
+    "comptoir.messaging",
+    "comptoir.scheduling",
+    "comptoir.dedupe",
+    "comptoir.imports",
     "comptoir.search",
     "comptoir.api",
     "comptoir.demo",
     "comptoir.ops",
+    "comptoir.live",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +165,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comptoir <noreply@comptoir.e
 COMPTOIR_DEFAULT_REGION = "FR"
 # Name of the demo workspace loaded by `make run`.
 COMPTOIR_DEMO_SLUG = "duret"
+# Address → coordinates for travel times; the default needs no network (postcode centroids).
+COMPTOIR_GEOCODER = env_str("COMPTOIR_GEOCODER", "comptoir.lib.geo.PostcodeCentroidGeocoder")
 
 LOGGING = {
     "version": 1,

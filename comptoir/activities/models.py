@@ -94,9 +94,14 @@ class State(models.TextChoices):
     OPEN = "open", _("Ouvert")
     IN_PROGRESS = "in_progress", _("En cours")
     DONE = "done", _("Terminé")
+    # Only an appointment is cancelled (by the customer or the office); it stays on the
+    # customer's history but leaves calendars, desks and technicians' days.
+    CANCELLED = "cancelled", _("Annulé")
 
 
-STATE_GLYPHS = {State.OPEN: "○", State.IN_PROGRESS: "◐", State.DONE: "✓"}
+STATE_GLYPHS = {State.OPEN: "○", State.IN_PROGRESS: "◐", State.DONE: "✓", State.CANCELLED: "⊘"}
+# What is still to do: neither done nor cancelled.
+FINISHED_STATES = (State.DONE, State.CANCELLED)
 
 
 def format_minutes(minutes: int) -> str:
@@ -109,7 +114,7 @@ def format_minutes(minutes: int) -> str:
 
 class InteractionQuerySet(models.QuerySet["Interaction"]):
     def unfinished(self) -> InteractionQuerySet:
-        return self.exclude(state=State.DONE)
+        return self.exclude(state__in=FINISHED_STATES)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> InteractionQuerySet:
         """Interactions overlapping [start, end).
@@ -227,12 +232,12 @@ class Interaction(models.Model):
 
     @property
     def is_late(self) -> bool:
-        return self.state != State.DONE and self.ends_at < timezone.now()
+        return self.state not in FINISHED_STATES and self.ends_at < timezone.now()
 
     @property
     def overdue_days(self) -> int:
         """Calendar days (local time) since it should have ended, 0 if on time or due today."""
-        if self.state == State.DONE:
+        if self.state in FINISHED_STATES:
             return 0
         return max(0, (timezone.localdate() - timezone.localdate(self.ends_at)).days)
 

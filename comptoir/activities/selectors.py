@@ -140,7 +140,10 @@ def desk_for(
     # Sorted here: an ORDER BY starts_at would lure planners onto the starts_at index and
     # through the owner's whole past.
     keys = sorted(
-        mine.between(day_start, day_end).order_by().values_list("starts_at", "id", "kind")
+        mine.between(day_start, day_end)
+        .exclude(state=State.CANCELLED)
+        .order_by()
+        .values_list("starts_at", "id", "kind")
     )
     shown: dict[str, list[int]] = {Kind.TASK: [], Kind.APPOINTMENT: []}
     for _starts_at, pk, kind in keys:
@@ -186,6 +189,7 @@ def calendar_for(user: Any, owner: Any, start: dt.datetime, end: dt.datetime) ->
         interactions_for(user)
         .filter(owner_id=owner.pk)
         .between(start, end)
+        .exclude(state=State.CANCELLED)
         .select_related("process", "person", "company")
         .order_by()  # sorted below, see desk_for
     )

@@ -23,6 +23,7 @@ from comptoir.activities.models import (
     State,
 )
 from comptoir.activities.selectors import processes_for
+from comptoir.activities.signals import interaction_changing
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
 
@@ -79,6 +80,7 @@ def interaction_update(*, interaction: Interaction, by: Any, **fields: Any) -> I
     if "state" in fields:
         interaction.completed_at = timezone.now() if interaction.state == State.DONE else None
     _validate(interaction, by)
+    interaction_changing.send(Interaction, interaction=interaction, before=before, by=by)
     interaction.save()
     audit_record(actor=by, instance=interaction, action=Action.UPDATE, before=before)
     return interaction
@@ -87,6 +89,8 @@ def interaction_update(*, interaction: Interaction, by: Any, **fields: Any) -> I
 def interaction_set_state(*, interaction: Interaction, state: str, by: Any) -> Interaction:
     if state not in State.values:
         raise ValidationError({"state": _("État inconnu.")})
+    if state == State.CANCELLED and interaction.kind != Kind.APPOINTMENT:
+        raise ValidationError({"state": _("Seul un rendez-vous peut être annulé.")})
     return interaction_update(interaction=interaction, by=by, state=state)
 
 

@@ -69,6 +69,7 @@ STATE_COLORS = {
     State.OPEN: ("#fde8e8", "#8a1c1c", "#d1242f"),
     State.IN_PROGRESS: ("#fff1cc", "#6b4a00", "#bf8700"),
     State.DONE: ("#dcf3e3", "#14532d", "#1a7f37"),
+    State.CANCELLED: ("#eceff1", "#4b5563", "#6b7280"),
 }
 ROW_TEMPLATES = {
     "desk": "activities/_desk_row.html",
@@ -126,6 +127,8 @@ def _error_text(error: ValidationError) -> str:
 
 def state_buttons(interaction: Interaction) -> list[tuple[str, str, str]]:
     """(state, glyph, accessible name) of the one-click moves from the current state."""
+    if interaction.state == State.CANCELLED:
+        return []  # a cancelled appointment is booked again, not reopened
     order = [State.DONE, State.IN_PROGRESS, State.OPEN]
     return [
         (s.value, STATE_GLYPHS[s], str(STATE_ACTIONS[s])) for s in order if s != interaction.state

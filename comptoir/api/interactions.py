@@ -43,7 +43,7 @@ from comptoir.contacts.selectors import companies_for, people_for, sites_for
 router = Router(tags=["Interactions"])
 
 KindName = Literal["task", "appointment"]
-StateName = Literal["open", "in_progress", "done"]
+StateName = Literal["open", "in_progress", "done", "cancelled"]
 
 
 class InteractionPatch(InSchema):

@@ -1,0 +1,1 @@
+"""dedupe tasks."""
