@@ -151,7 +151,7 @@ class Absence(models.Model):
 
 
 class ServiceType(models.Model):
-    """What a customer can ask for: its length, the skill it needs, whether it is bookable online."""
+    """What a customer can ask for: its length, the skill it needs, whether it is online."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
     code = models.SlugField(_("code"), max_length=40)
@@ -292,7 +292,9 @@ class Visit(models.Model):
             models.Index(fields=["workspace", "confirmed_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="visit_order"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="visit_order"
+            ),
             models.UniqueConstraint(fields=["workspace", "reference"], name="uniq_visit_ref"),
         ]
 
@@ -328,9 +330,7 @@ class Reminder(models.Model):
         verbose_name_plural = _("rappels")
         ordering = ["due_at"]
         indexes = [models.Index(fields=["due_at"], name="reminder_due_idx")]
-        constraints = [
-            models.UniqueConstraint(fields=["visit", "kind"], name="uniq_reminder_kind")
-        ]
+        constraints = [models.UniqueConstraint(fields=["visit", "kind"], name="uniq_reminder_kind")]
 
     def __str__(self) -> str:
         return f"{self.visit} · {self.get_kind_display()}"
