@@ -27,6 +27,11 @@ USERS: list[tuple[str, str, str, str, str]] = [
     ("sophie@duret.example", "Sophie", "Duret", "admin", "#8250df"),
     ("marc@duret.example", "Marc", "Vuillet", "agent", "#bf3989"),
 ]
+# Skills of the two technicians (codes of the scheduling defaults).
+TECHNICIAN_SKILLS: dict[str, list[str]] = {
+    "Gaëtan": ["depannage", "tableau", "conformite", "irve"],
+    "Karim": ["depannage", "vmc", "chauffage", "irve"],
+}
 # Marc sells: he only sees these processes.
 MARC_PROCESSES = ["vente", "prive", "email"]
 

@@ -50,6 +50,8 @@ from comptoir.contacts.models import (
 )
 from comptoir.contacts.models import Source as ContactSource
 from comptoir.demo import data
+from comptoir.scheduling.models import Absence, Skill
+from comptoir.scheduling.services import technician_enable
 
 PARIS = ZoneInfo("Europe/Paris")
 SEED = 74000
@@ -226,6 +228,7 @@ class DemoLoader:
         with transaction.atomic():
             self.create_workspace()
             self.create_users()
+            self.create_technicians()
             self.load_reference_lists()
             self.create_customers()
             self.plan_story_of_dupont_and_martin()
@@ -287,6 +290,31 @@ class DemoLoader:
         }
         names = ", ".join(u.first_name for u in self.users.values())
         self.log(f"  {len(self.users)} utilisateurs ({names}), mot de passe « {data.PASSWORD} ».")
+
+    def create_technicians(self) -> None:
+        """Gaëtan and Karim become bookable: skills, home base, zone; Karim trains next week."""
+        skills = {s.code: s for s in Skill.objects.filter(workspace=self.workspace)}
+        for user, codes in data.TECHNICIAN_SKILLS.items():
+            lat, lon = data.TOWN_COORDS["Annecy"]
+            technician = technician_enable(
+                user=self.users[user],
+                by=self.sophie,
+                home_postcode="74000",
+                home_latitude=lat,
+                home_longitude=lon,
+                zone_postcodes="74, 73, 01",
+                color=self.users[user].color,
+            )
+            technician.skills.set([skills[c] for c in codes])
+        karim = self.users["Karim"].technician
+        monday = self.today + dt.timedelta(days=7 - self.today.weekday())
+        Absence.objects.create(
+            workspace=self.workspace,
+            technician=karim,
+            starts_at=self.at(monday + dt.timedelta(days=2), 8),
+            ends_at=self.at(monday + dt.timedelta(days=2), 18),
+            reason="Formation habilitation électrique",
+        )
 
     def load_reference_lists(self) -> None:
         ws = self.workspace

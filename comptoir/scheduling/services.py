@@ -42,9 +42,6 @@ from comptoir.scheduling.slots import (
 BOOKED, RESCHEDULED, CANCELLED = "booked", "rescheduled", "cancelled"
 
 
-PAST = "Ce créneau est déjà passé : choisissez-en un autre."
-
-
 class SlotTaken(ValidationError):
     """The slot went to someone else (or never was free); ``alternatives`` are free ones."""
 
