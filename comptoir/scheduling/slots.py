@@ -159,7 +159,13 @@ def _subtract(
 
 
 class Calendar:
-    """Working periods and booked time of some technicians over a window, loaded once."""
+    """Working periods and booked time of some technicians, read once per stretch of days.
+
+    Booked time is read a week at a time, then in growing stretches, as the search walks
+    forward: a search that fills its page on the first days never reads the two months after.
+    """
+
+    FIRST_STRETCH_DAYS = 7
 
     def __init__(
         self,
@@ -172,6 +178,7 @@ class Calendar:
     ) -> None:
         self.technicians = technicians
         self.tz = tz
+        self.exclude_interaction_id = exclude_interaction_id
         ids = [t.pk for t in technicians]
         self.hours: dict[int, list[WorkingHours]] = defaultdict(list)
         for h in WorkingHours.objects.filter(technician_id__in=ids):
@@ -181,49 +188,87 @@ class Calendar:
             technician_id__in=ids, ends_at__gt=start, starts_at__lt=end
         ).order_by("starts_at"):
             self.absences[a.technician_id].append((a.starts_at, a.ends_at, a.reason))
-        by_user = {t.user_id: t.pk for t in technicians}
+        self.by_user = {t.user_id: t.pk for t in technicians}
+        self.workspace_id = technicians[0].workspace_id if technicians else 0
+        self.window_end = end
+        self.window_start = self.loaded_until = start
+        self.stretch = dt.timedelta(days=self.FIRST_STRETCH_DAYS)
+        # (technician id, local date) → booked time touching that day, sorted by start
+        self.busy: dict[tuple[int, dt.date], list[Busy]] = defaultdict(list)
+
+    def _load_until(self, moment: dt.datetime) -> None:
+        while self.loaded_until < moment:
+            start = self.loaded_until
+            end = min(start + self.stretch, self.window_end + dt.timedelta(days=1))
+            if end <= start:
+                end = moment
+            self._load(start, end)
+            self.loaded_until = end
+            self.stretch *= 2
+
+    def _load(self, start: dt.datetime, end: dt.datetime) -> None:
         rows = (
             Interaction.objects.filter(
-                workspace_id=technicians[0].workspace_id if technicians else 0,
-                owner_id__in=list(by_user),
+                workspace_id=self.workspace_id,
+                owner_id__in=list(self.by_user),
                 kind=Kind.APPOINTMENT,
+                starts_at__lt=end,
+                ends_at__gt=start - dt.timedelta(days=1),
             )
-            .between(start - dt.timedelta(days=1), end + dt.timedelta(days=1))
             .exclude(state=State.CANCELLED)
             .order_by()
             .values_list(
                 "id",
                 "owner_id",
                 "starts_at",
-                "ends_at",
+                "duration_minutes",
                 "subject",
                 "site__latitude",
                 "site__longitude",
-                "visit__ends_at",
+                "visit__service_type__buffer_minutes",
                 "visit__status",
             )
         )
-        self.busy: dict[int, list[Busy]] = defaultdict(list)
-        for pk, owner_id, b_start, b_end, subject, lat, lon, visit_end, visit_status in rows:
-            if pk == exclude_interaction_id or visit_status == VisitStatus.CANCELLED:
+        tz = self.tz
+        touched: set[tuple[int, dt.date]] = set()
+        for pk, owner_id, b_start, minutes, subject, lat, lon, buffer, status in rows:
+            if pk == self.exclude_interaction_id or status == VisitStatus.CANCELLED:
                 continue
-            minutes = int((b_end - b_start).total_seconds() // 60)
-            self.busy[by_user[owner_id]].append(
-                Busy(b_start, max(b_end, visit_end or b_end), minutes, point_of(lat, lon), subject)
+            if b_start < start and start > self.window_start:
+                continue  # read with the previous stretch
+            minutes = minutes or 0
+            busy = Busy(
+                b_start,
+                b_start + dt.timedelta(minutes=minutes + (buffer or 0)),
+                minutes,
+                point_of(lat, lon),
+                subject,
             )
-        for items in self.busy.values():
-            items.sort(key=lambda b: b.start)
+            tech = self.by_user[owner_id]
+            first = b_start.astimezone(tz).date()
+            last = busy.end.astimezone(tz).date()
+            day = first
+            while day <= last:
+                self.busy[(tech, day)].append(busy)
+                touched.add((tech, day))
+                day += dt.timedelta(days=1)
+        for key in touched:
+            self.busy[key].sort(key=lambda b: b.start)
 
     def day(self, technician: Technician, day: dt.date) -> _TechDay:
         periods = _local_periods(self.hours.get(technician.pk, []), day, self.tz)
         absences = [(s, e) for s, e, _r in self.absences.get(technician.pk, [])]
         periods = _subtract(periods, absences)
-        day_start = dt.datetime.combine(day, dt.time.min, self.tz)
-        day_end = day_start + dt.timedelta(days=1)
-        busy = [
-            b for b in self.busy.get(technician.pk, []) if b.end > day_start and b.start < day_end
-        ]
-        return _TechDay(periods=periods, busy=busy)
+        self._load_until(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, self.tz))
+        return _TechDay(periods=periods, busy=self.busy.get((technician.pk, day), []))
+
+    def booked_minutes(self, technician: Technician, day: dt.date) -> int:
+        """What counts against the daily capacity: appointments starting that day."""
+        return sum(
+            b.minutes
+            for b in self.busy.get((technician.pk, day), [])
+            if b.start.astimezone(self.tz).date() == day
+        )
 
 
 def _day_slots(
@@ -316,9 +361,7 @@ def find_slots(need: Need, *, limit: int = 20, distinct_starts: bool = False) ->
         today: list[Slot] = []
         for technician in technicians:
             tech_day = calendar.day(technician, day)
-            used = sum(
-                b.minutes for b in tech_day.busy if timezone.localtime(b.start, tz).date() == day
-            )
+            used = calendar.booked_minutes(technician, day)
             today.extend(
                 _day_slots(
                     technician,
@@ -398,9 +441,7 @@ def conflicts(
                 }
             )
     if check_capacity:
-        used = sum(
-            b.minutes for b in tech_day.busy if timezone.localtime(b.start, tz).date() == day
-        )
+        used = calendar.booked_minutes(technician, day)
         wanted = int((end - start).total_seconds() // 60)
         if used + wanted > technician.daily_capacity_minutes:
             reasons.append(
