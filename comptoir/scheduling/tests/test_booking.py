@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,6 +27,10 @@ def dupont_site(workspace):
     return SiteFactory(
         person=person, postcode="69003", city="Lyon", latitude=45.764, longitude=4.8357
     )
+
+
+def book(workspace, when, site):
+    return visit_book(service=service(workspace), starts_at=when, channel="phone", site=site)
 
 
 @pytest.mark.django_db
@@ -173,13 +178,14 @@ def test_two_hundred_concurrent_attempts_on_one_slot_give_exactly_one_booking(
     monday = working_monday()
     site = dupont_site(workspace)
     depannage = service(workspace)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(20)
+    # As a server would see them: 200 requests at once, served by a pool of 40 workers each
+    # holding one database connection (PostgreSQL allows 100 by default).
+    workers = 40
+    barrier = threading.Barrier(workers)
 
     def attempt(n):
         try:
-            if n < 20:
+            if n < workers:
                 barrier.wait(timeout=10)
             visit_book(
                 service=depannage,
@@ -188,23 +194,50 @@ def test_two_hundred_concurrent_attempts_on_one_slot_give_exactly_one_booking(
                 site=site,
                 technician=gaetan if n % 2 else None,
             )
-            result = "booked"
+            return "booked"
         except SlotTaken as taken:
-            result = "taken" if taken.alternatives else "taken-without-alternatives"
-        except Exception as error:
-            result = f"error: {error!r}"
+            return "taken" if taken.alternatives else "taken-without-alternatives"
+        except Exception as error:  # counted: the test asserts there are none
+            return f"error: {error!r}"
         finally:
             close_old_connections()
-        with lock:
-            outcomes.append(result)
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(200)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(attempt, range(200)))
     errors = [o for o in outcomes if o.startswith("error")]
     assert errors == []
     assert outcomes.count("booked") == 1
     assert outcomes.count("taken") == 199
     assert Visit.objects.filter(status="confirmed").count() == 1
+
+
+@pytest.mark.django_db
+def test_postgresql_itself_refuses_overlapping_visits(workspace, gaetan, monday):
+    """The last line of defence: even a write that skips the service cannot overlap."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("exclusion constraints are a PostgreSQL feature")
+    site = dupont_site(workspace)
+    visit = book(workspace, at(monday, 8), site)
+    twin = Visit(
+        workspace=workspace,
+        interaction=Interaction.objects.create(
+            workspace=workspace,
+            kind=Kind.APPOINTMENT,
+            process=visit.interaction.process,
+            subject="Doublon",
+            owner=gaetan.user,
+            starts_at=at(monday, 8, 30),
+            duration_minutes=30,
+        ),
+        technician=gaetan,
+        service_type=visit.service_type,
+        starts_at=at(monday, 8, 30),
+        ends_at=at(monday, 9),
+        channel="phone",
+        reference="R-X-0001",
+        requested_at=at(monday, 7),
+    )
+    with pytest.raises(IntegrityError, match="visit_no_overlap"), transaction.atomic():
+        twin.save()
