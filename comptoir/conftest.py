@@ -1,6 +1,9 @@
 """Shared fixtures: two workspaces, their users, signed-in clients."""
 
+import email
+import email.policy
 import os
+import socket
 
 import pytest
 from django.conf import settings
@@ -72,3 +75,54 @@ def english(workspace):
     workspace.locale = "en"
     workspace.save(update_fields=["locale"])
     return workspace
+
+
+class _SmtpCollector:
+    """aiosmtpd handler keeping every received message, parsed."""
+
+    def __init__(self):
+        self.messages = []  # email.message.EmailMessage
+        self.envelopes = []  # (mail_from, rcpt_tos)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 that Django's SMTP backend sends to; ``.messages``."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    collector = _SmtpCollector()
+    # server_hostname: without it aiosmtpd asks DNS for the machine name (slow offline).
+    controller = Controller(collector, hostname="127.0.0.1", port=port, server_hostname="localhost")
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """SMS sent by a test (LocmemBackend) do not leak into the next one."""
+    from comptoir.messaging.sms import LocmemBackend
+
+    LocmemBackend.outbox.clear()
+    yield
+    LocmemBackend.outbox.clear()

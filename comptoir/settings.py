@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from comptoir.lib.env import env_bool, env_str
+from comptoir.lib.env import env_bool, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("COMPTOIR_VAR_DIR", str(BASE_DIR / "var")))
@@ -157,12 +157,35 @@ else:
         "immediate": False,
     }
 
+# Cache (rate limits of the public booking pages): in memory, shared through Redis when set.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public booking pages and API: (requests, seconds) per client IP and workspace.
+COMPTOIR_BOOKING_RATE_LIMITS = {"availability": (30, 60), "booking": (10, 60), "form": (60, 60)}
+# Behind a reverse proxy, take the client IP from X-Forwarded-For (only if the proxy sets it).
+COMPTOIR_TRUST_X_FORWARDED_FOR = env_bool("COMPTOIR_TRUST_X_FORWARDED_FOR", False)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comptoir <noreply@comptoir.example>")
+# SMS provider by dotted path: ConsoleBackend (default), FileBackend, HttpJsonBackend.
+COMPTOIR_SMS_BACKEND = env_str("COMPTOIR_SMS_BACKEND", "comptoir.messaging.sms.ConsoleBackend")
+COMPTOIR_SMS_FILE_PATH = env_str("COMPTOIR_SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
+COMPTOIR_SMS_HTTP_URL = env_str("COMPTOIR_SMS_HTTP_URL")
+COMPTOIR_SMS_HTTP_TOKEN = env_str("COMPTOIR_SMS_HTTP_TOKEN")
+# Sender shown on SMS; empty = the workspace name (11 characters at most).
+COMPTOIR_SMS_SENDER = env_str("COMPTOIR_SMS_SENDER")
+# E-mails and SMS are retried 1 min, 5 min, 25 min… after a failure, then marked failed.
+COMPTOIR_MESSAGE_MAX_ATTEMPTS = env_int("COMPTOIR_MESSAGE_MAX_ATTEMPTS", 5)
 
 # Phone numbers typed without an international prefix are read in this region unless the
 # record's address says otherwise.
 COMPTOIR_DEFAULT_REGION = "FR"
+# Address customers reach Comptoir at: links in e-mails and SMS, calendar feed URLs.
+COMPTOIR_PUBLIC_URL = env_str("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Name of the demo workspace loaded by `make run`.
 COMPTOIR_DEMO_SLUG = "duret"
 # Address → coordinates for travel times; the default needs no network (postcode centroids).
