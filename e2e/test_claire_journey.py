@@ -79,8 +79,9 @@ def test_claire_finds_dupont_notes_books_gaetan_and_closes_it(page, duret):
     expect(timeline).to_contain_text("Disjoncteur qui saute dans la cuisine.")
     expect(timeline).to_contain_text("Claire")
 
-    # An appointment tomorrow at 14:00 for Gaëtan.
-    page.get_by_role("link", name="Prendre RDV").first.click()
+    # An appointment tomorrow at 14:00 for Gaëtan, typed by hand (slots are the booking flow's).
+    page.get_by_role("link", name="+ Nouvelle interaction").first.click()
+    page.get_by_label("Rendez-vous").check()
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     page.get_by_label("Objet").fill("Dépannage tableau électrique")
     page.get_by_label("Affecter à").select_option(label="Gaëtan Roux")

@@ -76,7 +76,7 @@ def test_person_page_links_to_the_activities_panels(agent_client, claire):
 
     create = reverse("activities:create")
     assert f'href="{create}?person={claire.pk}"' in html
-    assert f"{create}?person={claire.pk}&kind=appointment" in html
+    assert f"{reverse('scheduling:book')}?person={claire.pk}" in html
     assert "+ Nouvelle interaction" in html and "Prendre RDV" in html
     quick_note = reverse("activities:quick_note")
     assert f'hx-get="{quick_note}?person={claire.pk}" hx-trigger="load"' in html
