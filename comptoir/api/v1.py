@@ -6,7 +6,18 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from comptoir.api import auth, calls, companies, interactions, people, references, sites
+from comptoir.api import (
+    auth,
+    booking,
+    calls,
+    companies,
+    duplicates,
+    imports,
+    interactions,
+    people,
+    references,
+    sites,
+)
 from comptoir.api.errors import install_handlers
 
 DESCRIPTION = """
@@ -49,3 +60,8 @@ api.add_router("/sites", sites.router)
 api.add_router("/interactions", interactions.router)
 api.add_router("/calls", calls.router)
 api.add_router("/references", references.router)
+api.add_router("/imports", imports.router)
+api.add_router("/duplicates", duplicates.router)
+api.add_router("/merges", duplicates.merges_router)
+# Public online booking (no token needed): /availability and /bookings.
+api.add_router("", booking.router)
