@@ -26,6 +26,7 @@ from comptoir.activities.selectors import processes_for
 from comptoir.activities.signals import interaction_changing
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
+from comptoir.live.services import publish as live_publish
 
 
 def _validate(interaction: Interaction, by: Any) -> None:
@@ -57,6 +58,45 @@ def _validate(interaction: Interaction, by: Any) -> None:
     interaction.full_clean(exclude=["workspace", "created_by"])
 
 
+def _live_change(stored: Mapping[str, Any] | None, interaction: Interaction) -> str:
+    """How an update reads on a live page: cancelled, moved, reassigned or updated."""
+    if stored is None:
+        return "updated"
+    if interaction.state == State.CANCELLED and stored["state"] != State.CANCELLED:
+        return "cancelled"
+    if any(
+        stored[f] != getattr(interaction, f) for f in ("starts_at", "duration_minutes", "deadline")
+    ):
+        return "moved"
+    if stored["owner_id"] != interaction.owner_id:
+        return "reassigned"
+    return "updated"
+
+
+def _live_notify(
+    interaction: Interaction, *, by: Any, change: str, previous_owner_id: int | None = None
+) -> None:
+    """Tell the open desks and agendas of the owner (and of the previous one), after commit."""
+    topics = [f"user:{interaction.owner_id}"] if interaction.owner_id else []
+    if previous_owner_id and previous_owner_id != interaction.owner_id:
+        topics.append(f"user:{previous_owner_id}")
+    topics.append(f"workspace:{interaction.workspace_id}:interactions")
+    live_publish(
+        workspace_id=interaction.workspace_id,
+        topics=topics,
+        kind="interaction",
+        payload={
+            "id": interaction.pk,
+            "subject": interaction.subject,
+            "starts_at": interaction.starts_at.isoformat() if interaction.starts_at else None,
+            "state": interaction.state,
+            "kind": interaction.kind,
+            "change": change,
+            "by": by.pk,
+        },
+    )
+
+
 @transaction.atomic
 def interaction_create(*, by: Any, **fields: Any) -> Interaction:
     require_writer(by)
@@ -67,6 +107,7 @@ def interaction_create(*, by: Any, **fields: Any) -> Interaction:
     _validate(interaction, by)
     interaction.save()
     audit_record(actor=by, instance=interaction, action=Action.CREATE)
+    _live_notify(interaction, by=by, change="created")
     return interaction
 
 
@@ -75,6 +116,12 @@ def interaction_update(*, interaction: Interaction, by: Any, **fields: Any) -> I
     """Change an interaction; date, stage and state moves stay visible in its history."""
     require_writer(by)
     before = snapshot(interaction)
+    # What is stored, not the instance: a form may already have changed it in memory.
+    stored = (
+        Interaction.objects.filter(pk=interaction.pk)
+        .values("owner_id", "state", "starts_at", "duration_minutes", "deadline")
+        .first()
+    )
     for name, value in fields.items():
         setattr(interaction, name, value)
     if "state" in fields:
@@ -83,6 +130,12 @@ def interaction_update(*, interaction: Interaction, by: Any, **fields: Any) -> I
     interaction_changing.send(Interaction, interaction=interaction, before=before, by=by)
     interaction.save()
     audit_record(actor=by, instance=interaction, action=Action.UPDATE, before=before)
+    _live_notify(
+        interaction,
+        by=by,
+        change=_live_change(stored, interaction),
+        previous_owner_id=stored["owner_id"] if stored else None,
+    )
     return interaction
 
 

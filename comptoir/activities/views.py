@@ -287,9 +287,11 @@ def desk(request: HttpRequest) -> HttpResponse:
         "overdue": [make(i) for i in board.overdue],
         "upcoming": [make(i) for i in board.upcoming],
     }
+    # live.js refreshes the panels alone when an interaction of the owner changes.
+    partial = is_htmx(request) and request.headers.get("HX-Target") == "desk-board"
     return render(
         request,
-        "activities/desk.html",
+        "activities/_desk_board.html" if partial else "activities/desk.html",
         {
             "owner": owner,
             "is_own": owner.pk == user.pk,

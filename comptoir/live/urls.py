@@ -1,6 +1,10 @@
-"""URLs of live."""
+"""URLs of live: the event stream."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from comptoir.live import views
 
 app_name = "live"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("live/events", views.events, name="events"),
+]

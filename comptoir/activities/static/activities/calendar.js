@@ -68,4 +68,11 @@
     },
   });
   calendar.render();
+
+  // An interaction of this agenda changed elsewhere (live.js): reload the events once.
+  let refetchTimer = null;
+  document.addEventListener("live:interaction", function () {
+    window.clearTimeout(refetchTimer);
+    refetchTimer = window.setTimeout(function () { calendar.refetchEvents(); }, 150);
+  });
 })();
