@@ -58,3 +58,11 @@ def test_another_workspace_sees_none_of_them(client, outsider, workspace, gaetan
 @pytest.mark.django_db
 def test_signed_out_visitors_are_sent_to_the_login(client):
     assert client.get(URL).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_office_desk_loads_the_panel_a_technicians_desk_does_not(client, agent, technician):
+    client.force_login(agent)
+    assert URL in client.get(reverse("activities:desk")).content.decode()
+    client.force_login(technician)
+    assert URL not in client.get(reverse("activities:desk")).content.decode()
