@@ -114,13 +114,21 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         metavar="NOM[,NOM]",
         default="",
-        help=f"seulement ces mesures ({', '.join(ONLY_CHOICES)})",
+        help=f"seulement ces mesures ({', '.join([*ONLY_CHOICES, *DEDUPE])})",
     )
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in only if name not in ONLY_CHOICES]
+    unknown = [name for name in only if name not in ONLY_CHOICES and name not in DEDUPE]
     if unknown:
         parser.error(f"mesure inconnue : {', '.join(unknown)}")
+    # Dedupe quality and speed need no database: scoring code on plain records.
+    dedupe_only = [name for name in only if name in DEDUPE]
+    only = [name for name in only if name not in DEDUPE]
+    if dedupe_only and not only:
+        from bench import dedupe
+
+        dedupe.run(None if "dedupe" in dedupe_only else dedupe_only)
+        return 0
 
     sizes_env = {k: env_int(k, (QUICK if args.quick else DEFAULTS)[k]) for k in DEFAULTS}
     repeat = env_int("BENCH_REPEAT", 30 if args.quick else 200)
@@ -213,11 +221,18 @@ def main(argv: list[str] | None = None) -> int:
     if missed:
         print(f"# objectifs manqués : {', '.join(missed)}")
     connection.close()
+    if dedupe_only or not only:
+        from bench import dedupe
+
+        dedupe.run(None if not dedupe_only or "dedupe" in dedupe_only else dedupe_only)
     if postgres and args.drop:
         postgres_recreate(admin_url, drop=True, create=False)
         print(f"# base {BENCH_DB} supprimée")
     return 0
 
+
+# --only dedupe (or febrl4, french_messy, dedupe_100k): bench/dedupe.py, no database needed.
+DEDUPE = ("dedupe", "febrl4", "french_messy", "dedupe_100k")
 
 # --only: each measure name and the Bench method that produces it (caller_lookup and
 # caller_lookup_api come from one method).

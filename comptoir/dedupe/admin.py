@@ -1,1 +1,0 @@
-"""dedupe admin."""
