@@ -73,6 +73,18 @@ def test_monsieur_dupont_books_online_on_his_phone(
         has_touch=True,
     )
     phone.set_default_timeout(10_000)
+
+    # Claire's desk is open at the office while M. Dupont books.
+    office = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    office.set_default_timeout(10_000)
+    desk = office.new_page()
+    desk.goto("/comptes/login/?next=/bureau/")
+    desk.get_by_label("Adresse e-mail").fill("claire@duret.example")
+    desk.get_by_label("Mot de passe").fill("comptoir-demo")
+    desk.get_by_role("button", name="Se connecter").click()
+    bookings = desk.locator("#desk-bookings-panel")
+    expect(bookings).to_contain_text("Aucune réservation en ligne")
+
     page = phone.new_page()
     page.goto("/r/duret/")
     expect(page.get_by_role("heading", name="Prendre rendez-vous")).to_be_visible()
@@ -98,6 +110,8 @@ def test_monsieur_dupont_books_online_on_his_phone(
     page.get_by_role("button", name="Confirmer le rendez-vous").click()
 
     expect(page.get_by_role("heading", name="Votre rendez-vous est confirmé")).to_be_visible()
+    # ...and Claire sees it at once, without reloading her desk.
+    expect(bookings).to_contain_text("Dupont", timeout=2_000)
     visit = Visit.objects.select_related("interaction").get()
     expect(page.get_by_text(visit.reference)).to_be_visible()
     expect(page.get_by_role("link", name="Ajouter à mon agenda")).to_be_visible()
@@ -109,9 +123,9 @@ def test_monsieur_dupont_books_online_on_his_phone(
     assert visit.technician == duret["technician"]
 
     # Gaëtan's schedule of that day shows the job.
-    office = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    office.set_default_timeout(10_000)
-    tech = office.new_page()
+    field = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    field.set_default_timeout(10_000)
+    tech = field.new_page()
     tech.goto("/comptes/login/?next=/planning/")
     tech.get_by_label("Adresse e-mail").fill("gaetan@duret.example")
     tech.get_by_label("Mot de passe").fill("comptoir-demo")
@@ -130,5 +144,6 @@ def test_monsieur_dupont_books_online_on_his_phone(
     assert "p.dupont@gmail.com" in smtp_server.envelopes[0][1]
     attachments = [part.get_content_type() for part in message.iter_attachments()]
     assert "text/calendar" in attachments
+    field.close()
     office.close()
     phone.close()

@@ -50,7 +50,15 @@ from comptoir.contacts.models import (
 )
 from comptoir.contacts.models import Source as ContactSource
 from comptoir.demo import data
-from comptoir.scheduling.models import Absence, Skill
+from comptoir.scheduling.models import (
+    Absence,
+    Channel,
+    ServiceType,
+    Skill,
+    Technician,
+    Visit,
+    VisitStatus,
+)
 from comptoir.scheduling.services import technician_enable
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -238,6 +246,7 @@ class DemoLoader:
             self.plan_stale_work()
             created = self.insert_interactions()
             self.create_key_interactions()
+            self.create_past_visits()
             self.date_audit_entries()
         self.log(f"  {created} interactions et leurs notes sur un an, et les semaines à venir.")
         return self.workspace
@@ -1648,6 +1657,86 @@ class DemoLoader:
             deadline=follow_up_at + dt.timedelta(hours=8),
         )
         Interaction.objects.filter(pk=follow_up.pk).update(created_at=self.martin_sent)
+
+    def create_past_visits(self, count: int = 60, weeks: int = 12) -> None:
+        """Booked visits behind some past appointments of the last weeks, with the time each
+        customer waited for a confirmation: the figures of « Délai de prise de RDV »."""
+        technicians = {t.user_id: t for t in Technician.objects.filter(workspace=self.workspace)}
+        services = {s.code: s for s in ServiceType.objects.filter(workspace=self.workspace)}
+        since = self.now - dt.timedelta(weeks=weeks)
+        rows = list(
+            Interaction.objects.filter(
+                workspace=self.workspace,
+                kind=Kind.APPOINTMENT,
+                owner_id__in=list(technicians),
+                created_at__gte=since,
+                starts_at__lt=self.now,
+            )
+            .exclude(state=State.CANCELLED)
+            .select_related("person", "company")
+            .order_by("created_at", "pk")
+        )
+        # Every n-th appointment (n fractional) so the whole period is covered evenly.
+        picked = [rows[int(i * len(rows) / count)] for i in range(min(count, len(rows)))]
+        keywords = [
+            ("vmc", "vmc"),
+            ("borne", "irve"),
+            ("irve", "irve"),
+            ("tableau", "tableau"),
+            ("chauffage", "chauffage"),
+            ("radiateur", "chauffage"),
+            ("conformit", "diagnostic"),
+            ("diagnostic", "diagnostic"),
+        ]
+        # channel, weight, lead time in seconds (low, high)
+        channels = [
+            (Channel.PHONE, 55, (90, 280)),
+            (Channel.ONLINE, 25, (45, 130)),
+            (Channel.EMAIL, 12, (3600, 8 * 3600)),
+            (Channel.STAFF, 5, (60, 240)),
+            (Channel.API, 3, (40, 110)),
+        ]
+        taken: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+        numbers: dict[int, int] = defaultdict(int)
+        visits = []
+        for row in picked:
+            text = row.subject.lower()
+            code = next((c for word, c in keywords if word in text), "depannage")
+            service = services.get(code) or services["depannage"]
+            ends_at = (row.ends_at or row.starts_at) + dt.timedelta(minutes=service.buffer_minutes)
+            technician = technicians[row.owner_id]
+            if any(a < ends_at and row.starts_at < b for a, b in taken[technician.pk]):
+                continue
+            taken[technician.pk].append((row.starts_at, ends_at))
+            channel, _weight, (low, high) = self.rng.choices(
+                channels, weights=[c[1] for c in channels]
+            )[0]
+            lead = self.rng.randint(low, high)
+            if channel == Channel.PHONE and self.rng.random() < 0.1:
+                lead = self.rng.randint(6 * 60, 15 * 60)  # the call that needed a call back
+            confirmed_at = row.created_at
+            year = confirmed_at.astimezone(PARIS).year
+            numbers[year] += 1
+            customer = row.person or row.company
+            visits.append(
+                Visit(
+                    workspace=self.workspace,
+                    interaction=row,
+                    technician=technician,
+                    service_type=service,
+                    starts_at=row.starts_at,
+                    ends_at=ends_at,
+                    status=VisitStatus.CONFIRMED,
+                    channel=channel,
+                    reference=f"R-{year}-{numbers[year]:04d}",
+                    requested_at=confirmed_at - dt.timedelta(seconds=lead),
+                    confirmed_at=confirmed_at,
+                    contact_name=str(customer) if customer is not None else "",
+                    created_at=confirmed_at,
+                )
+            )
+        Visit.objects.bulk_create(visits)
+        self.log(f"  {len(visits)} rendez-vous planifiés sur {weeks} semaines (délais mesurés).")
 
     def date_audit_entries(self) -> None:
         """Creation entries carry the date the record was created, not the load time."""

@@ -1,0 +1,218 @@
+"""Figures of the promise « un rendez-vous en deux minutes »: how long from the customer's first
+request to a confirmed appointment, per ISO week and per channel. Read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.scheduling.models import Channel, Visit
+
+# The promise, in seconds: 2 minutes online, 3 minutes on the phone.
+TARGETS: dict[str, int] = {Channel.ONLINE: 120, Channel.PHONE: 180}
+# Channels always shown, even without any appointment in the period.
+ALWAYS_SHOWN = (Channel.PHONE, Channel.ONLINE)
+DEFAULT_WEEKS = 12
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``values``, interpolating linearly between ranks
+    (the usual definition: the median of 1..10 is 5.5, its 90th percentile 9.1)."""
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0 <= q <= 100:
+        raise ValueError("q must be between 0 and 100")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = math.floor(rank)
+    high = math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def format_duration(seconds: float) -> str:
+    """A lead time as said in French: « 40 s », « 1 min 40 s », « 2 h 05 », « 2 j 3 h »."""
+    total = max(0, round(seconds))
+    if total < 60:
+        return f"{total} s"
+    if total < 3600:
+        minutes, rest = divmod(total, 60)
+        return f"{minutes} min {rest:02d} s" if rest else f"{minutes} min"
+    total_minutes = round(total / 60)
+    if total_minutes < 24 * 60:
+        hours, minutes = divmod(total_minutes, 60)
+        return f"{hours} h {minutes:02d}"
+    total_hours = round(total / 3600)
+    days, hours = divmod(total_hours, 24)
+    return f"{days} j {hours} h" if hours else f"{days} j"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Count, median and 90th percentile of some lead times, in seconds."""
+
+    count: int
+    median: float
+    p90: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Stats | None:
+        if not values:
+            return None
+        return cls(count=len(values), median=percentile(values, 50), p90=percentile(values, 90))
+
+    @property
+    def median_label(self) -> str:
+        return format_duration(self.median)
+
+    @property
+    def p90_label(self) -> str:
+        return format_duration(self.p90)
+
+
+@dataclass
+class ChannelColumn:
+    code: str
+    label: str
+    target: int | None
+    total: Stats | None
+
+    @property
+    def target_label(self) -> str:
+        return format_duration(self.target) if self.target else ""
+
+    @property
+    def on_target(self) -> bool | None:
+        if self.target is None or self.total is None:
+            return None
+        return self.total.median <= self.target
+
+
+@dataclass
+class WeekRow:
+    monday: dt.date
+    cells: list[Stats | None]
+    total: Stats | None
+
+    @property
+    def label(self) -> str:
+        year, week, _day = self.monday.isocalendar()
+        return f"S{week:02d} {year}"
+
+    @property
+    def short_label(self) -> str:
+        return f"S{self.monday.isocalendar()[1]:02d}"
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+
+@dataclass
+class LeadTimeReport:
+    start: dt.date
+    end: dt.date
+    channels: list[ChannelColumn]
+    weeks: list[WeekRow]
+    total: Stats | None
+    chart: dict[str, object] = field(default_factory=dict)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def default_period(today: dt.date, weeks: int = DEFAULT_WEEKS) -> tuple[dt.date, dt.date]:
+    """The last ``weeks`` ISO weeks, this one included."""
+    return monday_of(today) - dt.timedelta(weeks=weeks - 1), today
+
+
+def build_report(
+    rows: Sequence[tuple[str, dt.datetime, dt.datetime]],
+    *,
+    start: dt.date,
+    end: dt.date,
+    tz: ZoneInfo,
+) -> LeadTimeReport:
+    """Group (channel, requested_at, confirmed_at) rows by ISO week of confirmation and channel.
+
+    Rows confirmed outside [start, end] are ignored; a negative lead time counts as 0.
+    """
+    by_week: dict[dt.date, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    by_channel: dict[str, list[float]] = defaultdict(list)
+    everything: list[float] = []
+    for channel, requested_at, confirmed_at in rows:
+        day = confirmed_at.astimezone(tz).date()
+        if not start <= day <= end:
+            continue
+        seconds = max(0.0, (confirmed_at - requested_at).total_seconds())
+        by_week[monday_of(day)][channel].append(seconds)
+        by_channel[channel].append(seconds)
+        everything.append(seconds)
+    codes = [c.value for c in Channel if c.value in by_channel or c.value in ALWAYS_SHOWN]
+    channels = [
+        ChannelColumn(
+            code=code,
+            label=str(Channel(code).label),
+            target=TARGETS.get(code),
+            total=Stats.of(by_channel.get(code, [])),
+        )
+        for code in codes
+    ]
+    weeks: list[WeekRow] = []
+    monday = monday_of(start)
+    while monday <= end:
+        found = by_week.get(monday, {})
+        weeks.append(
+            WeekRow(
+                monday=monday,
+                cells=[Stats.of(found.get(code, [])) for code in codes],
+                total=Stats.of([v for values in found.values() for v in values]),
+            )
+        )
+        monday += dt.timedelta(weeks=1)
+    chart = {
+        "labels": [w.short_label for w in weeks],
+        "series": [
+            {
+                "label": column.label,
+                "code": column.code,
+                "minutes": [
+                    round(cell.median / 60, 2) if cell is not None else None
+                    for cell in (w.cells[i] for w in weeks)
+                ],
+            }
+            for i, column in enumerate(channels)
+        ],
+        "targets": {code: seconds / 60 for code, seconds in TARGETS.items()},
+    }
+    return LeadTimeReport(
+        start=start,
+        end=end,
+        channels=channels,
+        weeks=weeks,
+        total=Stats.of(everything),
+        chart=chart,
+    )
+
+
+def lead_time_report(
+    *, workspace_id: int, start: dt.date, end: dt.date, tz: ZoneInfo
+) -> LeadTimeReport:
+    """Every visit confirmed in [start, end] (cancelled ones too: they were confirmed)."""
+    since = dt.datetime.combine(start, dt.time.min, tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tz)
+    rows = list(
+        Visit.objects.filter(
+            workspace_id=workspace_id, confirmed_at__gte=since, confirmed_at__lt=until
+        ).values_list("channel", "requested_at", "confirmed_at")
+    )
+    return build_report(rows, start=start, end=end, tz=tz)
+
+
+TARGET_REMINDER = _("objectif : 2 min en ligne, 3 min au téléphone")
