@@ -59,10 +59,13 @@ def _settings_nav(user: User, current: str) -> dict[str, Any]:
         for key, label, name in (
             ("lists", _("Listes de référence"), "contacts:reference_lists"),
             ("processes", _("Processus autorisés"), "activities:process_access"),
+            ("messages", _("Modèles de messages"), "messaging:templates"),
         ):
             url = _optional_url(name)
             if url:
                 links.append((key, label, url))
+    elif user.is_manager and (url := _optional_url("messaging:templates")):
+        links.append(("messages", _("Modèles de messages"), url))
     links.append(("account", _("Mon compte"), reverse("accounts:account")))
     return {"settings_links": links, "settings_current": current}
 
