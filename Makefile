@@ -64,6 +64,7 @@ check: install
 ## Benchmarks: BENCH_PEOPLE, BENCH_COMPANIES, BENCH_INTERACTIONS set the size.
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/imports.py
 
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3* var/static

@@ -29,6 +29,7 @@ from comptoir.contacts.models import (
     Source,
 )
 from comptoir.contacts.services import ContactPointInput, normalize_contact
+from comptoir.lib import normalize
 from comptoir.lib.text import strip_spaces
 
 COUNTRY_CHOICES = [
@@ -276,6 +277,19 @@ class CustomerForm(AccessibleErrorsMixin, forms.ModelForm):
             )
         return data
 
+    # What people type is saved cleaned: "R. de la Paix" → "rue de la Paix", "LYON" → "Lyon".
+    def clean_street(self) -> str:
+        return normalize.normalize_street(self.cleaned_data.get("street") or "")
+
+    def clean_city(self) -> str:
+        return normalize.case_city(self.cleaned_data.get("city") or "")
+
+    def clean_postcode(self) -> str:
+        return normalize.normalize_postcode(
+            self.cleaned_data.get("postcode") or "",
+            self.data.get(self.add_prefix("country")) or "FR",
+        )
+
     def model_fields(self) -> dict[str, Any]:
         """The cleaned values of the model's own fields, for the services."""
         meta_fields = self._meta.fields or []
@@ -418,6 +432,12 @@ class PersonForm(CustomerForm):
                 ),
             )
 
+    def clean_first_name(self) -> str:
+        return normalize.case_name(self.cleaned_data.get("first_name") or "")
+
+    def clean_last_name(self) -> str:
+        return normalize.case_name(self.cleaned_data.get("last_name") or "")
+
     def chosen_company(self) -> Company | None:
         """The company picked (or passed in the URL), to show it checked again."""
         if "company" not in self.fields:
@@ -547,6 +567,12 @@ class SiteForm(AccessibleErrorsMixin, forms.ModelForm):
                 widget=forms.HiddenInput,
             )
         _style(self)
+
+    def clean_street(self) -> str:
+        return normalize.normalize_street(self.cleaned_data.get("street") or "")
+
+    def clean_city(self) -> str:
+        return normalize.case_city(self.cleaned_data.get("city") or "")
 
     def _post_clean(self) -> None:
         # The service validates the site with its customer; the instance stays untouched here.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from comptoir.contacts.models import (
     Site,
 )
 from comptoir.contacts.models import Source as ContactSource
+from comptoir.lib.geo import Point, geocoder
 from comptoir.lib.phone import InvalidPhone, normalize_phone, region_for
 
 M = TypeVar("M", bound=models.Model)
@@ -260,6 +262,8 @@ def site_create(*, by: Any, **fields: Any) -> Site:
         raise ValidationError(
             {"company": _("Indiquez le client (société ou particulier) du site.")}
         )
+    if site.latitude is None or site.longitude is None:
+        _site_place(site, _site_locate(site))
     site.full_clean()
     site.save()
     audit_record(actor=by, instance=site, action=Action.CREATE)
@@ -276,12 +280,87 @@ def site_update(*, site: Site, by: Any, **fields: Any) -> Site:
     require_writer(by)
     _check_same_workspace(by, occupant=fields.get("occupant"))
     before = snapshot(site)
+    old_address = {name: getattr(site, name) for name in SITE_ADDRESS_FIELDS}
+    old_point = _site_point(site)
     for name, value in fields.items():
         setattr(site, name, value)
+    if _site_point(site) == old_point and _site_needs_locating(site, old_address, old_point):
+        _site_place(site, _site_locate(site))
     site.full_clean()
     site.save()
     audit_record(actor=by, instance=site, action=Action.UPDATE, before=before)
     return site
+
+
+# --- Site coordinates ---------------------------------------------------------------------
+
+SITE_ADDRESS_FIELDS = ("street", "postcode", "city", "country")
+
+
+def _site_point(site: Site) -> Point | None:
+    if site.latitude is None or site.longitude is None:
+        return None
+    return (float(site.latitude), float(site.longitude))
+
+
+def _site_locate(site: Site, address: dict[str, str] | None = None) -> Point | None:
+    """Where the configured geocoder puts the site's address (or ``address``)."""
+    address = address or {name: getattr(site, name) for name in SITE_ADDRESS_FIELDS}
+    if not address["postcode"]:
+        return None
+    return geocoder().locate(
+        postcode=address["postcode"],
+        city=address["city"],
+        street=address["street"],
+        country=address["country"],
+    )
+
+
+def _site_place(site: Site, point: Point | None) -> bool:
+    """Set the site's coordinates to ``point`` (none when unknown); True when placed."""
+    site.latitude, site.longitude = (
+        (Decimal(f"{point[0]:.6f}"), Decimal(f"{point[1]:.6f}")) if point else (None, None)
+    )
+    return point is not None
+
+
+def _site_needs_locating(site: Site, old_address: dict[str, str], old_point: Point | None) -> bool:
+    """Coordinates the caller left alone follow the address.
+
+    Missing ones are looked up. After a move they are looked up again, except precise
+    coordinates typed by hand when only the street was corrected in the same town.
+    """
+    if old_point is None:
+        return True
+    new_address = {name: getattr(site, name) for name in SITE_ADDRESS_FIELDS}
+    if new_address == old_address:
+        return False
+    same_town = all(new_address[k] == old_address[k] for k in ("postcode", "city", "country"))
+    automatic = _site_locate(site, old_address)
+    return not same_town or (
+        automatic is not None and old_point == (round(automatic[0], 6), round(automatic[1], 6))
+    )
+
+
+def sites_geocode_missing(*, workspace: Any = None, batch_size: int = 500) -> tuple[int, int]:
+    """Give coordinates to the sites that have none; returns (placed, still unknown).
+
+    Coordinates are derived from the address, so this backfill leaves no audit entry.
+    Running it again only retries the sites still without coordinates.
+    """
+    todo = Site.objects.filter(models.Q(latitude=None) | models.Q(longitude=None))
+    if workspace is not None:
+        todo = todo.filter(workspace=workspace)
+    placed = unknown = last = 0
+    fields = ["id", *SITE_ADDRESS_FIELDS, "latitude", "longitude"]
+    while batch := list(todo.filter(pk__gt=last).only(*fields).order_by("pk")[:batch_size]):
+        last = batch[-1].pk
+        found = [site for site in batch if _site_place(site, _site_locate(site))]
+        with transaction.atomic():
+            Site.objects.bulk_update(found, ["latitude", "longitude"])
+        placed += len(found)
+        unknown += len(batch) - len(found)
+    return placed, unknown
 
 
 # --- Contact points -----------------------------------------------------------------------
