@@ -98,11 +98,15 @@ def test_session_login_alone_does_not_open_the_api(agent_client):
     assert response.status_code == 401
 
 
-def test_every_route_but_the_token_requires_a_token(anonymous_api):
+# Open to anyone: getting a token, and the online booking a company's website embeds.
+PUBLIC_PATHS = {"/api/v1/auth/token", "/api/v1/availability", "/api/v1/bookings"}
+
+
+def test_every_route_but_the_token_and_public_booking_requires_a_token(anonymous_api):
     schema = anonymous_api.get("/openapi.json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            if path == "/api/v1/auth/token":
+            if path in PUBLIC_PATHS:
                 assert "security" not in operation
             else:
                 assert operation["security"] == [{"BearerAuth": []}], (method, path)
