@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,11 +21,11 @@ SHOWN = 8
 @require_GET
 def recent_bookings(request: HttpRequest) -> HttpResponse:
     """Bookings made online or through the company's website in the last days, newest first."""
-    user = request.user
+    user: Any = request.user
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     visits = (
         Visit.objects.filter(
-            workspace_id=user.workspace_id,  # type: ignore[union-attr]
+            workspace_id=user.workspace_id,
             channel__in=[Channel.ONLINE, Channel.API],
             created_at__gte=since,
         )
