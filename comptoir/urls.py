@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("comptoir.contacts.urls")),
     path("", include("comptoir.activities.urls")),
     path("", include("comptoir.messaging.urls")),
+    path("", include("comptoir.tickets.urls")),
+    path("", include("comptoir.calls.urls")),
     path("", include("comptoir.scheduling.urls")),
     path("", include("comptoir.dedupe.urls")),
     path("", include("comptoir.imports.urls")),

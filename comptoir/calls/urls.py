@@ -1,0 +1,6 @@
+"""URLs of calls."""
+
+from django.urls import URLPattern
+
+app_name = "calls"
+urlpatterns: list[URLPattern] = []

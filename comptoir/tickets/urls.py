@@ -1,0 +1,6 @@
+"""URLs of tickets."""
+
+from django.urls import URLPattern
+
+app_name = "tickets"
+urlpatterns: list[URLPattern] = []
