@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "comptoir.dedupe",
     "comptoir.imports",
     "comptoir.calls",
+    "comptoir.field",
     "comptoir.search",
     "comptoir.api",
     "comptoir.demo",

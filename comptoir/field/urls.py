@@ -1,0 +1,6 @@
+"""URLs of field."""
+
+from django.urls import URLPattern
+
+app_name = "field"
+urlpatterns: list[URLPattern] = []
