@@ -19,15 +19,16 @@ from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.accounts.models import Workspace
 from comptoir.accounts.services import require_writer
 from comptoir.audit.models import Action
-from comptoir.audit.services import audit_record
+from comptoir.audit.services import audit_record, snapshot
 from comptoir.contacts.models import Company, ContactKind, ContactPoint, Person
 from comptoir.dedupe import scoring
 from comptoir.dedupe.models import (
@@ -115,22 +116,45 @@ def settings_for(workspace: Any) -> DedupeSettings:
     return found
 
 
+# Below 80 an import would attach rows to records that merely look alike; a review threshold
+# under 40 floods the queue with pairs that share nothing but a common name.
+AUTO_MERGE_RANGE = (80, 100)
+REVIEW_RANGE = (40, 99)
+
+
 @transaction.atomic
 def settings_update(
     *, by: Any, auto_merge_threshold: int, review_threshold: int | None = None
 ) -> DedupeSettings:
+    """Change the workspace's thresholds (managers and admins only)."""
     require_writer(by)
-    current = settings_for(by.workspace_id)
+    if not getattr(by, "is_manager", False) or getattr(by, "workspace_id", None) is None:
+        raise PermissionDenied(_("Seul un responsable peut modifier les réglages des doublons."))
+    current = DedupeSettings.objects.select_for_update().get(pk=settings_for(by.workspace_id).pk)
+    before = snapshot(current)
     current.auto_merge_threshold = auto_merge_threshold
     if review_threshold is not None:
         current.review_threshold = review_threshold
-    errors = {}
-    for name in ("auto_merge_threshold", "review_threshold"):
-        if not 0 <= getattr(current, name) <= 100:
-            errors[name] = _("Indiquez un score entre 0 et 100.")
+    errors: dict[str, str] = {}
+    for name, (low, high) in (
+        ("auto_merge_threshold", AUTO_MERGE_RANGE),
+        ("review_threshold", REVIEW_RANGE),
+    ):
+        value = getattr(current, name)
+        if not isinstance(value, int) or not low <= value <= high:
+            errors[name] = _("Indiquez un score entre %(low)s et %(high)s.") % {
+                "low": low,
+                "high": high,
+            }
+    if not errors and current.review_threshold >= current.auto_merge_threshold:
+        errors["review_threshold"] = _(
+            "Le seuil de la file doit être inférieur au seuil de fusion automatique."
+        )
     if errors:
         raise ValidationError(errors)
+    current.full_clean()
     current.save()
+    audit_record(actor=by, instance=current, action=Action.UPDATE, before=before)
     return current
 
 
@@ -403,6 +427,8 @@ def scan_start(*, by: Any, kind: str | None = None) -> ScanJob:
     if kind:
         _model_for(kind)
     with transaction.atomic():
+        # Two clicks at once must not start two scans: the workspace row serialises them.
+        Workspace.objects.select_for_update().filter(pk=by.workspace_id).first()
         running = ScanJob.objects.filter(
             workspace_id=by.workspace_id, status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING]
         ).first()
@@ -868,12 +894,14 @@ def merge_undo(*, merge: Merge, by: Any) -> Merge:
     locked = Merge.objects.select_for_update().get(pk=merge.pk)
     if locked.undone_at is not None:
         raise ValidationError(_("Cette fusion a déjà été annulée."))
+    model = _model_for(locked.kind)
+    # Lock the kept record before looking for later merges: a merge holding it commits
+    # first, and is then seen below (checking first would let both through).
+    kept = model.objects.select_for_update().filter(pk=locked.kept_id).first()
     if merges_blocking_undo(locked):
         raise ValidationError(
             _("Une fusion plus récente concerne ces fiches : annulez-la d'abord.")
         )
-    model = _model_for(locked.kind)
-    kept = model.objects.select_for_update().filter(pk=locked.kept_id).first()
     if kept is None:
         raise ValidationError(
             _("La fiche conservée a été supprimée depuis : la fusion ne peut plus être annulée.")
@@ -970,12 +998,16 @@ def merge_pair(
 
 
 def related_counts(instance: models.Model) -> dict[str, int]:
-    """Verbose name (plural) → how many rows point at ``instance``, for the pair page."""
-    counts: dict[str, int] = defaultdict(int)
+    """Verbose name → how many rows point at ``instance``, for the pair page ("1 site",
+    "5 interactions")."""
+    counts: dict[type[models.Model], int] = defaultdict(int)
     for rel in relations_to(type(instance)):
         if rel.related_model._meta.auto_created:
             continue
         n = rel.related_model._base_manager.filter(**{rel.field.attname: instance.pk}).count()
         if n:
-            counts[str(rel.related_model._meta.verbose_name_plural)] += n
-    return dict(counts)
+            counts[rel.related_model] += n
+    return {
+        str(model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural): n
+        for model, n in counts.items()
+    }

@@ -14,5 +14,6 @@ urlpatterns = [
     path("doublons/fusions/<int:merge_id>/annuler/", views.merge_undo, name="merge_undo"),
     path("doublons/recherche/", views.scan_start, name="scan_start"),
     path("doublons/recherche/<int:job_id>/", views.scan_progress, name="scan_progress"),
+    path("reglages/seuils-des-doublons/", views.settings_page, name="settings"),
     path("doublons/ressemblances/", views.lookalikes, name="lookalikes"),
 ]

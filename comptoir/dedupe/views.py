@@ -6,17 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir.accounts.services import require_writer
 from comptoir.contacts.models import Company, Person
 from comptoir.dedupe import selectors, services
+from comptoir.dedupe.forms import DedupeSettingsForm
 from comptoir.dedupe.models import DuplicatePair, Kind, PairStatus
 
 PAGE_SIZE = 50
@@ -154,11 +155,7 @@ def pair_merge(request: HttpRequest, pair_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("dedupe:pair", pair_id=pair.pk)
-    messages.success(
-        request,
-        _("« %(merged)s » a été fusionné dans « %(kept)s ».")
-        % {"merged": record.merged_repr, "kept": record.kept_repr},
-    )
+    # The queue says so itself, with the button to undo it.
     return redirect(f"{reverse('dedupe:queue')}?fusion={record.pk}")
 
 
@@ -256,3 +253,47 @@ def lookalikes(request: HttpRequest) -> HttpResponse:
             if c.record_id in objs
         ]
     return render(request, "dedupe/_lookalikes.html", {"found": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Réglages › Doublons: the thresholds; everyone of the workspace reads, managers change."""
+    user: Any = request.user
+    if getattr(user, "workspace_id", None) is None:
+        raise PermissionDenied
+    can_edit = bool(user.is_manager and user.can_write)
+    current = services.settings_for(user.workspace_id)
+    saved = (current.review_threshold, current.auto_merge_threshold)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = DedupeSettingsForm(request.POST, instance=current)
+        if form.is_valid():
+            try:
+                services.settings_update(by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for name, errors in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, _("Réglages des doublons enregistrés."))
+                return redirect("dedupe:settings")
+        status = 422
+    else:
+        form = DedupeSettingsForm(instance=current)
+    return render(
+        request,
+        "dedupe/settings.html",
+        {
+            "form": form,
+            "can_edit": can_edit,
+            "review": saved[0],
+            "auto": saved[1],
+            "counts": selectors.open_counts(user),
+        },
+        status=status,
+    )

@@ -59,10 +59,18 @@ def _value_for(field: models.Field, workspace: Any, cache: dict[str, Any]) -> An
     if isinstance(field, models.BooleanField):
         return False
     if isinstance(field, models.IntegerField | models.FloatField):
-        return 1
+        # A number that must be unique (a ticket's number in its year…) gets a fresh one.
+        return n if _is_unique(field) else 1
     if isinstance(field, models.JSONField):
         return {}
     raise NotImplementedError(f"{field.model._meta.label}.{field.name}")
+
+
+def _is_unique(field: models.Field) -> bool:
+    meta = field.model._meta
+    groups = [set(names) for names in meta.unique_together]
+    groups += [set(c.fields) for c in meta.constraints if isinstance(c, models.UniqueConstraint)]
+    return field.unique or any(field.name in group for group in groups)
 
 
 # Rows that need more than a generic value to be valid: built explicitly.
