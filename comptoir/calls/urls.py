@@ -1,6 +1,13 @@
-"""URLs of calls."""
+"""URLs of calls: the pop-up's card and its quick actions."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from comptoir.calls import views
 
 app_name = "calls"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("appels/<int:pk>/fiche/", views.card, name="card"),
+    path("appels/<int:pk>/rattacher/", views.link, name="link"),
+    path("appels/<int:pk>/chercher/", views.attach_search, name="attach_search"),
+    path("appels/<int:pk>/nouveau-client/", views.customer_create, name="customer_create"),
+]
