@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "comptoir.imports",
     "comptoir.calls",
     "comptoir.field",
+    "comptoir.inbox",
     "comptoir.search",
     "comptoir.api",
     "comptoir.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("comptoir.tickets.urls")),
     path("", include("comptoir.calls.urls")),
     path("field/", include("comptoir.field.urls")),
+    path("", include("comptoir.inbox.urls")),
     path("", include("comptoir.scheduling.urls")),
     path("", include("comptoir.dedupe.urls")),
     path("", include("comptoir.imports.urls")),
