@@ -338,7 +338,7 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Any:
         return Status(
             409,
             TakenOut(
-                detail=_("Ce créneau vient d'être pris."),
+                detail=taken.messages[0] if taken.closed else _("Ce créneau vient d'être pris."),
                 alternatives=[_slot_out(s, tz) for s in taken.alternatives],
             ),
         )

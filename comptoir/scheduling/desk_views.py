@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from comptoir.scheduling.models import Channel, Visit
@@ -33,8 +36,23 @@ def recent_bookings(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     rows = list(visits[: SHOWN + 1])
+    now = timezone.now()
+    tz = ZoneInfo(user.workspace.timezone)
+    shown = []
+    for visit in rows[:SHOWN]:
+        start = timezone.localtime(visit.interaction.starts_at, tz)
+        age = now - visit.created_at
+        shown.append(
+            {
+                "visit": visit,
+                "when": f"{formats.date_format(start, 'D d/m')} {start:%H:%M}",
+                "ago": _("à l'instant")
+                if age < dt.timedelta(minutes=1)
+                else _("il y a %(ago)s") % {"ago": timesince(visit.created_at, now, depth=1)},
+            }
+        )
     return render(
         request,
         "scheduling/_recent_bookings.html",
-        {"visits": rows[:SHOWN], "more": len(rows) > SHOWN, "days": RECENT_DAYS},
+        {"rows": shown, "more": len(rows) > SHOWN, "days": RECENT_DAYS},
     )

@@ -231,6 +231,17 @@ def visit_context(visit: Visit) -> dict[str, Any]:
 
 def visit_invitation(visit: Visit, *, attendee: str = "") -> bytes:
     """The .ics sent to the customer: REQUEST (new or moved), CANCEL once cancelled."""
+    return ics.invitation(visit_calendar_event(visit, attendee=attendee))
+
+
+def visit_download(visit: Visit) -> bytes:
+    """« Ajouter à mon agenda » on the booking page: the same event as the e-mailed invitation
+    (same UID, SEQUENCE, text), published rather than sent as an invitation."""
+    return ics.calendar([visit_calendar_event(visit)], method=ics.PUBLISH)
+
+
+def visit_calendar_event(visit: Visit, *, attendee: str = "") -> ics.CalendarEvent:
+    """The visit as the customer's calendar event (one builder for every .ics they get)."""
     interaction = visit.interaction
     lines = [
         visit.service_type.name,
@@ -244,7 +255,7 @@ def visit_invitation(visit: Visit, *, attendee: str = "") -> bytes:
     if visit.is_confirmed:
         lines.append(_("Modifier ou annuler : %(url)s") % {"url": change})
     _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    event = ics.CalendarEvent(
+    return ics.CalendarEvent(
         uid=event_uid(interaction.pk),
         start=visit.starts_at,
         end=interaction.ends_at,
@@ -258,7 +269,6 @@ def visit_invitation(visit: Visit, *, attendee: str = "") -> bytes:
         organizer=ics.Person(sender, visit.workspace.name) if sender else None,
         attendee=ics.Person(attendee, _client_name(visit)) if attendee else None,
     )
-    return ics.invitation(event)
 
 
 # --- after a booking, a move, a cancellation -----------------------------------------------

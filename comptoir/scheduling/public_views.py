@@ -30,7 +30,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from comptoir.accounts.models import Workspace
 from comptoir.activities.models import format_minutes
-from comptoir.lib import ics
 from comptoir.lib.phone import format_phone, try_normalize_phone
 from comptoir.scheduling import notify, ratelimit
 from comptoir.scheduling.customers import book_online, online_window
@@ -603,35 +602,14 @@ def visit_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     )
 
 
-def calendar_event(visit: Visit, *, url: str = "") -> ics.CalendarEvent:
-    """The visit as a calendar event for the customer's own agenda."""
-    minutes = visit.interaction.duration_minutes or visit.service_type.duration_minutes
-    site = visit.interaction.site
-    return ics.CalendarEvent(
-        uid=notify.event_uid(visit.interaction_id),
-        start=visit.starts_at,
-        end=visit.starts_at + dt.timedelta(minutes=minutes),
-        summary=f"{visit.service_type.name} · {visit.workspace.name}",
-        location=site.address_line if site else "",
-        description=_("Référence %(reference)s. Pour modifier : %(url)s")
-        % {"reference": visit.reference, "url": url},
-        url=url,
-        sequence=notify.event_sequence(visit.interaction),
-        cancelled=not visit.is_confirmed,
-        alarms=(dt.timedelta(days=1), dt.timedelta(hours=1)),
-    )
-
-
 @require_GET
 def visit_ics(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """« Ajouter à mon agenda »: the appointment as an .ics file."""
     booking = Booking(request, slug)
     visit = _visit(booking, token)
-    body = ics.calendar(
-        [calendar_event(visit, url=request.build_absolute_uri(_visit_url(visit)))],
-        method=ics.PUBLISH,
+    response = HttpResponse(
+        notify.visit_download(visit), content_type="text/calendar; charset=utf-8"
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rendez-vous-{visit.reference}.ics"'
     return response
 

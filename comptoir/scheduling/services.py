@@ -27,6 +27,7 @@ from comptoir.scheduling.models import (
     Technician,
     Visit,
     VisitStatus,
+    WorkingHours,
 )
 from comptoir.scheduling.slots import (
     Need,
@@ -34,8 +35,10 @@ from comptoir.scheduling.slots import (
     booking_settings,
     conflicts,
     find_slots,
+    holiday_name,
     locate,
     point_of,
+    qualified_technicians,
 )
 
 # Events announced after commit to whoever listens (confirmations, reminders, live views).
@@ -45,9 +48,11 @@ BOOKED, RESCHEDULED, CANCELLED = "booked", "rescheduled", "cancelled"
 class SlotTaken(ValidationError):
     """The slot went to someone else (or never was free); ``alternatives`` are free ones."""
 
-    def __init__(self, message: str, alternatives: list[Slot]) -> None:
+    def __init__(self, message: str, alternatives: list[Slot], *, closed: bool = False) -> None:
         super().__init__({"starts_at": message}, code="slot_taken")
         self.alternatives = alternatives
+        # True when the start was never open (holiday, outside working hours): not "taken".
+        self.closed = closed
 
 
 @dataclass
@@ -305,10 +310,44 @@ def visit_book(
             customer_notes=customer_notes,
         )
     except _Taken:
+        closed = _closed_reason(
+            service=service, place=place, starts_at=starts_at, technician=technician
+        )
         raise SlotTaken(
-            _("Ce créneau vient d'être pris. Voici les prochains créneaux libres."),
+            closed or _("Ce créneau vient d'être pris. Voici les prochains créneaux libres."),
             alternatives_for(service=service, place=place, around=starts_at),
+            closed=bool(closed),
         ) from None
+
+
+def _closed_reason(
+    *, service: ServiceType, place: Place, starts_at: dt.datetime, technician: Technician | None
+) -> str:
+    """Why nobody works at ``starts_at`` (public holiday, outside every working period of the
+    qualified technicians); "" when the start is open and only taken."""
+    tz = ZoneInfo(service.workspace.timezone)
+    local = timezone.localtime(starts_at, tz)
+    holiday = holiday_name(local.date())
+    if holiday:
+        return _("Nous n'intervenons pas le %(day)s (%(name)s, jour férié).") % {
+            "day": f"{local:%d/%m/%Y}",
+            "name": holiday,
+        }
+    end = local + dt.timedelta(minutes=service.duration_minutes + service.buffer_minutes)
+    if technician is not None:
+        candidates = [technician]
+    else:
+        need = Need(service=service, earliest=starts_at, point=place.point, postcode=place.code)
+        candidates = qualified_technicians(need)
+    periods = WorkingHours.objects.filter(technician__in=candidates, weekday=local.weekday())
+    if end.date() == local.date() and any(
+        p.starts <= local.time() and end.time() <= p.ends for p in periods
+    ):
+        return ""
+    return _(
+        "Ce créneau (%(day)s à %(time)s) est en dehors de nos horaires d'intervention : "
+        "choisissez l'un des créneaux libres."
+    ) % {"day": f"{local:%d/%m/%Y}", "time": f"{local:%H:%M}"}
 
 
 class _Taken(Exception):

@@ -22,6 +22,7 @@ from comptoir.activities import selectors as activities
 from comptoir.activities import services as activity_services
 from comptoir.activities.models import Interaction, State, format_minutes
 from comptoir.contacts import selectors as contacts
+from comptoir.contacts.models import Company
 from comptoir.lib.htmx import is_htmx
 from comptoir.lib.phone import format_phone
 from comptoir.scheduling import selectors
@@ -97,6 +98,17 @@ def _booking_subjects(request: HttpRequest, user: Any, data: Any) -> dict[str, A
         site = site or origin.site
     if site is not None and person is None and company is None:
         person, company = site.person, site.company
+    phone = str(data.get("phone", "")).strip()[:40]
+    callers: list[Any] = []
+    if phone and person is None and company is None:
+        # « Prendre RDV » from a call: the caller's number picks the customer.
+        callers = contacts.callers_matching(user, phone)
+        if len(callers) == 1:
+            (caller,) = callers
+            if isinstance(caller, Company):
+                company = contacts.companies_for(user).get(pk=caller.pk)
+            else:
+                person = contacts.people_for(user).get(pk=caller.pk)
     sites = contacts.sites_for(user).none()
     if person is not None:
         sites = contacts.sites_for(user).filter(person=person)
@@ -104,7 +116,25 @@ def _booking_subjects(request: HttpRequest, user: Any, data: Any) -> dict[str, A
         sites = contacts.sites_for(user).filter(company=company)
     if site is not None and not sites.filter(pk=site.pk).exists():
         raise Http404
-    return {"person": person, "company": company, "site": site, "origin": origin, "sites": sites}
+    return {
+        "person": person,
+        "company": company,
+        "site": site,
+        "origin": origin,
+        "sites": sites,
+        "phone": phone if person is None and company is None else "",
+        "callers": [
+            {
+                "name": str(caller),
+                "query": urlencode(
+                    {"company" if isinstance(caller, Company) else "person": caller.pk}
+                ),
+            }
+            for caller in callers
+        ]
+        if len(callers) > 1
+        else [],
+    }
 
 
 def _default_service(user: Any, subjects: dict[str, Any]) -> int | None:
@@ -281,7 +311,11 @@ def book(request: HttpRequest) -> HttpResponse:
                 **contact,
             )
         except SlotTaken as taken:
-            notice = _("Ce créneau vient d'être pris. Voici les créneaux libres les plus proches.")
+            notice = (
+                taken.messages[0]
+                if taken.closed
+                else _("Ce créneau vient d'être pris. Voici les créneaux libres les plus proches.")
+            )
             slots = taken.alternatives
             status = 409
         except ValidationError as error:

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from comptoir.accounts.services import api_token_issue
@@ -143,7 +144,52 @@ def test_a_taken_slot_answers_409_with_alternatives(client, duret, gaetan, monda
 def test_outside_working_hours_is_a_409_too(client, duret, gaetan, monday):
     response = book(client, booking_body(monday, start=at(monday, 21).isoformat()))
     assert response.status_code == 409 and response.json()["alternatives"]
+    # Not "just taken": it never was open, and the answer says so.
+    assert "en dehors de nos horaires" in response.json()["detail"]
+    assert "21:00" in response.json()["detail"]
     assert not Visit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_taken_slot_is_not_called_outside_hours(client, duret, gaetan, monday):
+    assert book(client, booking_body(monday)).status_code == 201
+    again = booking_body(monday)
+    again["customer"] = {**again["customer"], "phone": "06 98 76 54 32", "email": "b@example.org"}
+    response = book(client, again)
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Ce créneau vient d'être pris."
+
+
+def _monday_after_last_sunday(year, month):
+    last = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    sunday = last - dt.timedelta(days=(last.weekday() + 1) % 7)
+    return sunday + dt.timedelta(days=1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("month", "utc_hour"), [(3, 6), (10, 7)])
+def test_monday_8_00_after_a_clock_change_is_8_00_in_paris(client, duret, gaetan, month, utc_hour):
+    """Summer time starts on the last Sunday of March and ends on the last one of October."""
+    from comptoir.scheduling.slots import holiday_name
+
+    year = dt.date.today().year + 1
+    while holiday_name(day := _monday_after_last_sunday(year, month)) or day.month == 11:
+        year += 1  # Easter Monday or All Saints' Day: no slot that Monday
+    with time_machine.travel(at(day - dt.timedelta(days=6), 9), tick=False):
+        slots = available(
+            client, workspace="duret", service="depannage", **{"from": day.isoformat()}, days=1
+        ).json()["slots"]
+        assert (
+            slots[0]["start"] == f"{day.isoformat()}T08:00:00{'+02:00' if month == 3 else '+01:00'}"
+        )
+        response = book(client, booking_body(day, start=f"{day.isoformat()}T08:00:00"))
+    assert response.status_code == 201, response.content
+    visit = Visit.objects.get()
+    assert visit.starts_at.astimezone(dt.UTC).hour == utc_hour
+    assert response.json()["start"].startswith(f"{day.isoformat()}T08:00:00")
+    reminder = visit.reminders.get(kind="day_before")
+    local = reminder.due_at.astimezone(at(day, 8).tzinfo)
+    assert local.date() == day - dt.timedelta(days=1) and local.minute == 0
 
 
 @pytest.mark.django_db

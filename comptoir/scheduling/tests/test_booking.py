@@ -71,12 +71,23 @@ def test_the_same_slot_cannot_be_booked_twice(workspace, agent, gaetan, monday):
     assert Visit.objects.count() == 1 and Interaction.objects.count() == 1
 
 
+def next_holiday(after):
+    """The next public holiday on a weekday (a day the technicians would otherwise work)."""
+    from comptoir.scheduling.slots import holiday_name
+
+    day = after
+    while not holiday_name(day) or day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("when", "channel", "message"),
     [
         (lambda m: at(m, 8) - dt.timedelta(days=30), "phone", "déjà passé"),
-        (lambda m: at(m, 20), "phone", "vient d'être pris"),
+        (lambda m: at(m, 20), "phone", "en dehors de nos horaires"),
+        (lambda m: at(next_holiday(m), 9), "phone", "jour férié"),
         (lambda m: at(m, 8), "online", "ne se réserve pas en ligne"),
     ],
 )

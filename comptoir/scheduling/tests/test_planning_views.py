@@ -1,6 +1,7 @@
 """The planning board: rows per technician, the feed, moves re-validated by the server."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from comptoir.accounts.models import Role
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.activities.tests.factories import AppointmentFactory
 from comptoir.contacts.tests.factories import PersonFactory, SiteFactory
+from comptoir.live.selectors import topic_allowed
 from comptoir.scheduling.models import Channel
 from comptoir.scheduling.services import visit_book, visit_cancel
 from comptoir.scheduling.slots import holiday_name
@@ -263,3 +265,47 @@ def test_the_board_page_lists_filters_and_is_in_the_menu(agent_client, gaetan):
     assert gaetan.name in html  # technician filter
     assert "data-live-topics" in html and ":interactions" in html
     assert "○ Ouvert" in html
+
+
+@pytest.mark.django_db
+def test_the_board_follows_the_topics_bookings_are_published_on(agent_client, agent, gaetan):
+    """A job booked, moved or cancelled elsewhere reaches the open board (docs/live.md)."""
+    html = agent_client.get(reverse("scheduling:planning")).content.decode()
+    topics = set(re.search(r'data-live-topics="([^"]*)"', html).group(1).split())
+    workspace = agent.workspace_id
+    assert {f"workspace:{workspace}:interactions", f"workspace:{workspace}:bookings"} <= topics
+    assert not any(topic.endswith(":visits") for topic in topics)
+    # The live stream accepts every one of them for this user.
+    assert all(topic_allowed(agent, topic) for topic in topics)
+
+
+@pytest.mark.django_db
+def test_the_board_header_leads_to_the_report_and_to_the_settings_for_managers(
+    client, agent, manager, technician, gaetan
+):
+    report = f'href="{reverse("scheduling:lead_times")}"'
+    settings_link = f'href="{reverse("scheduling:settings_technicians")}"'
+    client.force_login(manager)
+    html = client.get(reverse("scheduling:planning")).content.decode()
+    assert report in html and settings_link in html
+    client.force_login(agent)
+    html = client.get(reverse("scheduling:planning")).content.decode()
+    assert report in html and settings_link not in html  # Claire reads, Sophie sets
+    client.force_login(technician)
+    html = client.get(reverse("scheduling:planning"), {"vue": "tableau"}).content.decode()
+    assert report not in html and settings_link not in html
+
+
+@pytest.mark.django_db
+def test_the_agenda_and_the_technicians_day_lead_to_the_phone_calendar(
+    client, agent, technician, gaetan
+):
+    feed = f'href="{reverse("scheduling:feed_panel")}"'
+    client.force_login(technician)
+    day = client.get(reverse("scheduling:planning")).content.decode()
+    assert "Agenda sur mon téléphone" in day and feed in day
+    client.force_login(agent)
+    agenda = client.get(reverse("activities:calendar")).content.decode()
+    assert "Agenda sur mon téléphone" in agenda and feed in agenda
+    colleague = client.get(reverse("activities:calendar"), {"user": technician.pk}).content
+    assert feed not in colleague.decode()  # someone else's agenda: not my phone feed

@@ -268,6 +268,28 @@ def test_add_to_my_calendar_downloads_the_appointment(client, duret, gaetan, mon
 
 
 @pytest.mark.django_db
+def test_the_downloaded_ics_is_the_emailed_invitation_event(client, duret, gaetan, monday):
+    """Same UID and SEQUENCE as the invitation: the customer's agenda updates one event."""
+    from icalendar import Calendar
+
+    from comptoir.scheduling.notify import visit_invitation
+    from comptoir.scheduling.services import visit_reschedule
+
+    visit = online_visit(duret, at(monday, 8))
+    visit_reschedule(visit=visit, starts_at=at(monday, 14))
+    visit.refresh_from_db()
+    downloaded = Calendar.from_ical(client.get(url("public_visit_ics", visit.public_token)).content)
+    mailed = Calendar.from_ical(visit_invitation(visit, attendee="jean@example.org"))
+    (down,) = downloaded.walk("VEVENT")
+    (mail,) = mailed.walk("VEVENT")
+    assert str(down["UID"]) == str(mail["UID"])
+    assert int(down["SEQUENCE"]) == int(mail["SEQUENCE"]) >= 1
+    assert down["DTSTART"].dt == mail["DTSTART"].dt == at(monday, 14)
+    assert str(down["DESCRIPTION"]) == str(mail["DESCRIPTION"])
+    assert str(downloaded["METHOD"]) == "PUBLISH" and str(mailed["METHOD"]) == "REQUEST"
+
+
+@pytest.mark.django_db
 def test_the_customer_moves_the_visit_to_another_free_slot(client, duret, gaetan, monday):
     visit = online_visit(duret, at(monday, 8))
     board = client.get(

@@ -228,3 +228,51 @@ def test_the_customer_page_and_search_lead_to_the_flow(agent_client, dupont):
     page = agent_client.get(dupont.get_absolute_url()).content.decode()
     assert f"{URL}?person={dupont.pk}" in page
     assert f"site={dupont.sites.get().pk}" in page
+
+
+@pytest.mark.django_db
+def test_a_search_for_the_callers_number_offers_prendre_rdv(agent_client, dupont):
+    html = agent_client.get(reverse("search:results"), {"q": "06 12 34 56 78"}).content.decode()
+    assert "Dupont" in html and f"{URL}?person={dupont.pk}" in html
+
+
+@pytest.mark.django_db
+def test_the_callers_number_preselects_the_customer(agent_client, workspace, dupont, gaetan):
+    response = agent_client.get(URL, {"phone": "+33 6 12 34 56 78"})
+    assert response.status_code == 200
+    assert response.context["customer"] == dupont
+    assert response.context["form"]["site"].value() == dupont.sites.get().pk
+    assert response.context["days"], "slots are proposed at once"
+    assert "Prendre RDV pour" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_shared_or_unknown_number_asks_who_or_says_so(
+    agent_client, workspace, other_workspace, dupont
+):
+    spouse = PersonFactory(workspace=workspace, first_name="Marie", last_name="Dupont")
+    ContactPoint.objects.create(
+        workspace=workspace,
+        person=spouse,
+        kind="phone",
+        value="06 12 34 56 78",
+        normalized="+33612345678",
+    )
+    response = agent_client.get(URL, {"phone": "0612345678"})
+    html = response.content.decode()
+    assert response.context["customer"] is None
+    assert f"{URL}?person={dupont.pk}" in html and f"{URL}?person={spouse.pk}" in html
+    assert "Plusieurs clients" in html
+    # A number of another workspace only: nobody here.
+    stranger = PersonFactory(workspace=other_workspace)
+    ContactPoint.objects.create(
+        workspace=other_workspace,
+        person=stranger,
+        kind="phone",
+        value="06 99 88 77 66",
+        normalized="+33699887766",
+    )
+    response = agent_client.get(URL, {"phone": "06 99 88 77 66"})
+    assert response.context["customer"] is None
+    assert "Aucun client au 06 99 88 77 66" in response.content.decode()
+    assert agent_client.get(URL, {"phone": "pas un numéro"}).status_code == 200

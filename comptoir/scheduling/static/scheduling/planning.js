@@ -144,7 +144,7 @@
     refetchResourcesOnNavigate: true,
     views: {
       // The working day fits the screen on a desktop; a phone scrolls sideways.
-      resourceTimelineDay: { slotWidth: Math.max(phone ? 40 : 28, Math.floor((el.clientWidth - 180) / 26)), scrollTime: "07:30" },
+      resourceTimelineDay: { slotWidth: Math.max(phone ? 40 : 28, Math.floor((el.clientWidth - 150) / 26)), scrollTime: "07:30" },
       resourceTimelineWeek: {
         slotDuration: "01:00", slotMinTime: "08:00", slotMaxTime: "18:00", slotLabelInterval: "02:00",
         slotLabelFormat: function (date) { return date.getHours() + " h"; },
@@ -209,7 +209,7 @@
 
   // A job booked, moved or cancelled elsewhere (live.js): reload once.
   let timer = null;
-  ["live:interaction", "live:visit", "live:booking"].forEach(function (name) {
+  ["live:interaction", "live:booking"].forEach(function (name) {
     document.addEventListener(name, function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(refresh, 150);
