@@ -15,8 +15,10 @@ from comptoir.api import (
     imports,
     interactions,
     people,
+    provenance,
     references,
     sites,
+    tickets,
 )
 from comptoir.api.errors import install_handlers
 
@@ -58,10 +60,13 @@ api.add_router("/companies", companies.router)
 api.add_router("/people", people.router)
 api.add_router("/sites", sites.router)
 api.add_router("/interactions", interactions.router)
+api.add_router("/tickets", tickets.router)
 api.add_router("/calls", calls.router)
 api.add_router("/references", references.router)
 api.add_router("/imports", imports.router)
 api.add_router("/duplicates", duplicates.router)
 api.add_router("/merges", duplicates.merges_router)
+api.add_router("/people", provenance.people_router)
+api.add_router("/companies", provenance.companies_router)
 # Public online booking (no token needed): /availability and /bookings.
 api.add_router("", booking.router)
