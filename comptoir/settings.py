@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "comptoir.calls",
     "comptoir.field",
     "comptoir.inbox",
+    "comptoir.portal",
+    "comptoir.reports",
     "comptoir.search",
     "comptoir.api",
     "comptoir.demo",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("comptoir.calls.urls")),
     path("field/", include("comptoir.field.urls")),
     path("", include("comptoir.inbox.urls")),
+    path("", include("comptoir.portal.urls")),
+    path("", include("comptoir.reports.urls")),
     path("", include("comptoir.scheduling.urls")),
     path("", include("comptoir.dedupe.urls")),
     path("", include("comptoir.imports.urls")),

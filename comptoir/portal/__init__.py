@@ -1,0 +1,1 @@
+"""The customer portal (one-time code sign-in) and satisfaction surveys."""
