@@ -95,6 +95,18 @@ TEMPLATES: list[DefaultTemplate] = [
         "{% else %}notre technicien passe{% endif %} aujourd'hui à {{ rdv.heure }}."
         " Un imprévu ? {{ entreprise.telephone }}",
     ),
+    DefaultTemplate(
+        "intervention_report",
+        _("Rapport d'intervention"),
+        "Rapport de votre intervention du {{ rdv.date }}",
+        "Bonjour {{ client.nom }},\n\nVous trouverez ci-joint le rapport de l'intervention"
+        " du {{ rdv.date }} à {{ rdv.heure }} :\n\n"
+        + _DETAILS
+        + "\nMerci de votre confiance.\n"
+        + _SIGNATURE,
+        "{{ entreprise.nom }} : intervention du " + _SHORT_DATE + " à {{ rdv.heure }} terminée."
+        " Le rapport vous a été envoyé par e-mail.",
+    ),
 ]
 
 LABELS: dict[str, Promise] = {t.code: t.label for t in TEMPLATES}

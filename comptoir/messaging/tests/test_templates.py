@@ -20,6 +20,7 @@ CODES = {
     "booking_cancelled",
     "reminder_day_before",
     "reminder_same_day",
+    "intervention_report",
 }
 
 
@@ -41,7 +42,9 @@ def test_seeding_again_adds_nothing_and_keeps_edits(workspace, manager):
     assert message_templates_seed(workspace=workspace) == 0
     template.refresh_from_db()
     assert template.body == "Merci {{ client.nom }} !"
-    assert MessageTemplate.objects.filter(workspace=workspace).count() == 10
+    assert MessageTemplate.objects.filter(workspace=workspace).count() == 2 * len(
+        defaults.TEMPLATES
+    )
 
 
 @pytest.mark.parametrize("default", defaults.TEMPLATES, ids=lambda d: d.code)

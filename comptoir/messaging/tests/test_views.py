@@ -26,7 +26,7 @@ def test_managers_see_every_template_grouped_by_event(manager_client):
         "Rappel le jour même",
     ):
         assert label in html
-    assert html.count("✓ Actif") == 10
+    assert html.count("✓ Actif") == 12
 
 
 def test_agents_may_not_open_message_templates(agent_client, workspace):

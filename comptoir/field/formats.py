@@ -1,0 +1,44 @@
+"""French formats for the technician app and its PDF: money, quantities, durations."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+NBSP = "\u202f"  # narrow no-break space: what French typography puts in "1 234,50 €"
+
+
+def euros(value: Decimal | int | float | None) -> str:
+    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces)."""
+    amount = Decimal(value or 0).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    units, cents = f"{abs(amount):.2f}".split(".")
+    groups: list[str] = []
+    while len(units) > 3:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    groups.insert(0, units)
+    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
+
+
+def quantity(value: Decimal) -> str:
+    """``Decimal("2.00")`` → ``"2"``, ``Decimal("1.50")`` → ``"1,5"``."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+def rate(value: Decimal) -> str:
+    """``Decimal("20.00")`` → ``"20 %"``, ``Decimal("5.50")`` → ``"5,5 %"``."""
+    return f"{quantity(value)}{NBSP}%"
+
+
+def parse_decimal(raw: object) -> Decimal | None:
+    """A decimal typed on a phone (``"1,5"``, ``"1 234,50"``); None if unreadable."""
+    text = re.sub(r"\s", "", str(raw if raw is not None else "")).replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
