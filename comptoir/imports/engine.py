@@ -24,7 +24,7 @@ from comptoir.contacts.models import Affiliation, Company, ContactPoint, Person,
 from comptoir.contacts.services import contact_point_add, site_create, site_update
 from comptoir.dedupe import services as dedupe
 from comptoir.dedupe.models import FieldProvenance
-from comptoir.imports.bulk import insert_rows
+from comptoir.imports.bulk import Table, default_of
 from comptoir.imports.models import (
     ChangeAction,
     ImportChange,
@@ -44,6 +44,47 @@ MODEL_LABELS = {
 }
 POINT_LABEL = "contacts.ContactPoint"
 SITE_LABEL = "contacts.Site"
+# Columns of the bulk inserts, in the order of the tuples written (see ``bulk.Table``).
+RECORD_COLUMNS = (
+    "workspace_id",
+    "source",
+    "kind",
+    "model",
+    "job_id",
+    "created_at",
+    "key",
+    "object_id",
+    "action",
+)
+POINT_COLUMNS = (
+    "workspace_id",
+    "created_at",
+    "kind",
+    "label",
+    "value",
+    "normalized",
+    "is_primary",
+)  # + the owner's column
+AUDIT_COLUMNS = (
+    "workspace_id",
+    "actor_id",
+    "action",
+    "content_type_id",
+    "created_at",
+    "object_id",
+    "object_repr",
+    "changes",
+)
+PROVENANCE_COLUMNS = (
+    "workspace_id",
+    "target",
+    "source",
+    "recorded_at",
+    "object_id",
+    "field",
+    "value",
+    "source_ref",
+)
 
 
 @dataclass
@@ -75,11 +116,21 @@ def _is_initial_of(short: str, full: str) -> bool:
     )
 
 
-def _search_name(instance: Person | Company) -> str:
-    # As Person.save() / Company.save(): bulk_create does not call save().
-    if isinstance(instance, Person):
-        return fold(f"{instance.last_name} {instance.first_name} {instance.last_name}")
-    return fold(instance.name)
+def _search_name(model: type[Person] | type[Company], values: dict[str, Any]) -> str:
+    # As Person.save() / Company.save(): a bulk insert does not call save().
+    if model is Person:
+        last, first = values.get("last_name", ""), values.get("first_name", "")
+        return fold(f"{last} {first} {last}")
+    return fold(str(values.get("name", "")))
+
+
+def _repr(model: type[Person] | type[Company], values: dict[str, Any]) -> str:
+    # As str(instance): Person.full_name, Company.name.
+    if model is Person:
+        return " ".join(
+            str(p) for p in (values.get(k) for k in ("civility", "first_name", "last_name")) if p
+        )
+    return str(values.get("name", ""))
 
 
 def _match_data(kind: str, row: CleanRow) -> dict[str, str]:
@@ -112,6 +163,7 @@ class Importer:
         self.customers: dict[tuple[str, str], Person | Company | None] = {}
         self.tz = ZoneInfo(job.workspace.timezone)
         self.now = timezone.now()
+        self.tables: dict[tuple[Any, ...], Table] = {}
         if job.kind in {"people", "companies"}:
             model = Person if job.kind == "people" else Company
             mine = ImportedRecord.objects.filter(job=job, action=RecordAction.CREATED).values(
@@ -174,8 +226,8 @@ class Importer:
         ).values_list(owner, "normalized"):
             self.points.setdefault(owner_id, set()).add(normalized)
         candidates = self._worth_matching(rows, known)
-        pending: dict[str, tuple[Person | Company, CleanRow]] = {}
-        records: list[ImportedRecord] = []
+        pending: dict[str, CleanRow] = {}
+        records: list[tuple[str, int, str]] = []  # (key, object id, action)
         for row in rows:
             if row.key in pending:
                 outcome.skipped += 1  # the same line twice in one file
@@ -201,13 +253,13 @@ class Importer:
                 )
                 if matched is not None:
                     self._enrich(matched, row, outcome, overwrite=False)
-                    records.append(self._record(row, matched, RecordAction.MATCHED))
+                    records.append((row.key, matched.pk, RecordAction.MATCHED.value))
                     continue
-            pending[row.key] = (self._new(model, row), row)
+            pending[row.key] = row
         if pending:
             self._create(model, list(pending.values()), records)
             outcome.created += len(pending)
-        insert_rows(ImportedRecord, [self._record_row(r) for r in records])
+        self._insert_records(records)
 
     def _worth_matching(self, rows: list[CleanRow], known: dict[str, ImportedRecord]) -> set[int]:
         """Rows dedupe should look at: those sharing a phone, e-mail, SIREN or postcode with a
@@ -225,6 +277,8 @@ class Importer:
             found |= set(
                 ContactPoint.objects.filter(
                     workspace_id=self.workspace_id,
+                    # The kind lets the (workspace, kind, normalized) index find them.
+                    kind__in={c.kind for r in fresh for c in r.contacts},
                     normalized__in=values,
                     **{f"{owner}__isnull": False},
                 )
@@ -263,14 +317,13 @@ class Importer:
                 chosen.add(id(row))
         return chosen
 
-    def _new(self, model: type[Person] | type[Company], row: CleanRow) -> Person | Company:
-        names = {f.name for f in model._meta.concrete_fields}
-        values = {k: v for k, v in row.fields.items() if k in names and v not in ("", None)}
-        instance = model(workspace_id=self.workspace_id, **values)
-        if row.external_key:
-            instance.external_ref = row.external_key[:100]
-        instance.search_name = _search_name(instance)
-        return instance
+    def _table(
+        self, model: type[models.Model], names: tuple[str, ...], *, ready: tuple[str, ...] = ()
+    ) -> Table:
+        key = (model, names, ready)
+        if key not in self.tables:
+            self.tables[key] = Table(model, names, ready=ready)
+        return self.tables[key]
 
     def _record(self, row: CleanRow, instance: models.Model, action: str) -> ImportedRecord:
         return ImportedRecord(
@@ -284,98 +337,105 @@ class Importer:
             action=action,
         )
 
-    def _record_row(self, record: ImportedRecord) -> dict[str, Any]:
-        return {
-            "workspace_id": self.workspace_id,
-            "source": record.source,
-            "kind": record.kind,
-            "key": record.key,
-            "model": record.model,
-            "object_id": record.object_id,
-            "job_id": self.job.pk,
-            "action": record.action,
-            "created_at": self.now,
-        }
+    def _insert_records(self, records: list[tuple[str, int, str]]) -> None:
+        if not records:
+            return
+        table = self._table(ImportedRecord, RECORD_COLUMNS, ready=("created_at",))
+        now = table.adapt("created_at", self.now)
+        head = (self.workspace_id, self.job.source, self.kind, self.label, self.job.pk, now)
+        table.insert([(*head, key, pk, action) for key, pk, action in records])
 
     def _create(
         self,
         model: type[Person] | type[Company],
-        pending: list[tuple[Person | Company, CleanRow]],
-        records: list[ImportedRecord],
+        pending: list[CleanRow],
+        records: list[tuple[str, int, str]],
     ) -> None:
-        instances = [p[0] for p in pending]
-        model._default_manager.bulk_create(instances)  # type: ignore[arg-type]
+        """Write brand-new records and what hangs off them (contact points, history,
+        provenance, the import's records) with one insert per table."""
+        self.now = timezone.now()
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        fixed = ("workspace_id", "external_ref", "search_name", "created_at", "updated_at")
+        names = tuple(
+            dict.fromkeys(
+                k for row in pending for k in row.fields if k in fields and k not in fixed
+            )
+        )
+        table = self._table(model, fixed + names, ready=("created_at", "updated_at"))
+        now = table.adapt("created_at", self.now)
+        defaults = [default_of(fields[n]) for n in names]
+        values: list[tuple[Any, ...]] = []
+        reprs: list[str] = []
+        for row in pending:
+            f = row.fields
+            said = {
+                n: d if (v := f.get(n)) is None or v == "" else v
+                for n, d in zip(names, defaults, strict=True)
+            }
+            values.append(
+                (
+                    self.workspace_id,
+                    row.external_key[:100] if row.external_key else "",
+                    _search_name(model, said),
+                    now,
+                    now,
+                    *said.values(),
+                )
+            )
+            reprs.append(_repr(model, said)[:200])
+        ids = table.insert_returning(values)
+
         owner = "person_id" if model is Person else "company_id"
-        points: list[dict[str, Any]] = []
-        audits: list[dict[str, Any]] = []
         content_type = ContentType.objects.get_for_model(model)
         actor_id = self.by.pk if self.by else None
-        self.now = timezone.now()
-        for instance, row in pending:
+        points: list[tuple[Any, ...]] = []
+        audits: list[tuple[Any, ...]] = []
+        for pk, row, text in zip(ids, pending, reprs, strict=True):
             seen_kinds: set[str] = set()
             for contact in row.contacts:
                 points.append(
-                    {
-                        "workspace_id": self.workspace_id,
-                        "kind": contact.kind,
-                        "label": contact.label,
-                        "value": contact.value,
-                        "normalized": contact.normalized,
-                        "is_primary": contact.kind not in seen_kinds,
-                        "person_id": None,
-                        "company_id": None,
-                        "site_id": None,
-                        owner: instance.pk,
-                        "created_at": self.now,
-                    }
+                    (
+                        contact.kind,
+                        contact.label,
+                        contact.value,
+                        contact.normalized,
+                        contact.kind not in seen_kinds,
+                        pk,
+                    )
                 )
                 seen_kinds.add(contact.kind)
             changes = {k: ["", _raw(v)] for k, v in row.fields.items() if v not in ("", None)}
             if row.contacts:
-                changes["contact_points"] = [
-                    "",
-                    ", ".join(c.value for c in row.contacts),
-                ]
+                changes["contact_points"] = ["", ", ".join(c.value for c in row.contacts)]
             changes["import"] = ["", self.source_label]
-            audits.append(
-                {
-                    "workspace_id": self.workspace_id,
-                    "actor_id": actor_id,
-                    "action": Action.CREATE,
-                    "content_type_id": content_type.pk,
-                    "object_id": instance.pk,
-                    "object_repr": str(instance)[:200],
-                    "changes": changes,
-                    "created_at": self.now,
-                }
-            )
-            records.append(self._record(row, instance, RecordAction.CREATED))
-        insert_rows(ContactPoint, points)
-        insert_rows(AuditEntry, audits)
+            audits.append((pk, text, changes))
+            records.append((row.key, pk, RecordAction.CREATED.value))
+        ready = ("created_at",)
+        self._table(ContactPoint, (*POINT_COLUMNS, owner), ready=ready).insert(
+            [(self.workspace_id, now, *point) for point in points]
+        )
+        head = (self.workspace_id, actor_id, Action.CREATE.value, content_type.pk, now)
+        self._table(AuditEntry, AUDIT_COLUMNS, ready=ready).insert(
+            [(*head, *audit) for audit in audits]
+        )
         if model is Person:
-            self._affiliations(pending)
-        self._provenance_new(pending)
+            self._affiliations(list(zip(ids, pending, strict=True)))
+        self._provenance_new(model, ids, pending)
 
-    def _provenance_new(self, pending: list[tuple[Person | Company, CleanRow]]) -> None:
+    def _provenance_new(
+        self, model: type[models.Model], ids: list[int], pending: list[CleanRow]
+    ) -> None:
         """Provenance of brand-new records in one insert (``provenance_record`` would look
         for earlier values of each record first: a new record has none)."""
-        rows: list[dict[str, Any]] = []
-        for instance, row in pending:
-            target = instance._meta.label_lower
+        table = self._table(FieldProvenance, PROVENANCE_COLUMNS, ready=("recorded_at",))
+        now = table.adapt("recorded_at", self.now)
+        head = (self.workspace_id, model._meta.label_lower, self.job.source[:60], now)
+        rows: list[tuple[Any, ...]] = []
+        for pk, row in zip(ids, pending, strict=True):
+            ref = row.key[:200]
             for name, value in self._said(row.fields, row.contacts).items():
-                rows.append(
-                    {
-                        "workspace_id": self.workspace_id,
-                        "target": target,
-                        "object_id": instance.pk,
-                        "field": name[:60],
-                        "value": value,
-                        "source": self.job.source[:60],
-                        "source_ref": row.key[:200],
-                        "recorded_at": self.now,
-                    }
-                )
-        insert_rows(FieldProvenance, rows)
+                rows.append((*head, pk, name[:60], value, ref))
+        table.insert(rows)
 
     @staticmethod
     def _said(values: dict[str, Any], contacts: list[Any]) -> dict[str, str]:
@@ -389,7 +449,7 @@ class Importer:
             said["email"] = ", ".join(emails)
         return {k: v for k, v in said.items() if v}
 
-    def _affiliations(self, pending: list[tuple[Any, CleanRow]]) -> None:
+    def _affiliations(self, pending: list[tuple[int, CleanRow]]) -> None:
         names = {
             fold(row.extra["company"]): row.extra["company"]
             for _p, row in pending
@@ -429,11 +489,11 @@ class Importer:
             [
                 Affiliation(
                     workspace_id=self.workspace_id,
-                    person=person,
+                    person_id=person_id,
                     company=companies[fold(row.extra["company"])],
                     role=row.extra.get("role", "")[:120],
                 )
-                for person, row in pending
+                for person_id, row in pending
                 if row.extra.get("company")
             ]
         )

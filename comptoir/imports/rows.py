@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,16 +95,28 @@ def fingerprint(row: CleanRow) -> str:
 
 def mapped_values(columns: list[str], mapping: dict[str, str], cells: list[str]) -> dict[str, str]:
     """target → cell text (several columns on one target are joined by a space)."""
-    values: dict[str, str] = {}
-    for index, column in enumerate(columns):
-        target = mapping.get(column, "")
-        if not target or index >= len(cells):
-            continue
-        cell = cells[index].strip()
-        if not cell:
-            continue
-        values[target] = f"{values[target]} {cell}" if target in values else cell
-    return values
+    return value_mapper(columns, mapping)(cells)
+
+
+def value_mapper(
+    columns: list[str], mapping: dict[str, str]
+) -> Callable[[list[str]], dict[str, str]]:
+    """``mapped_values`` for many rows of one file: the mapping is read once."""
+    pairs = [(index, mapping[c]) for index, c in enumerate(columns) if mapping.get(c, "")]
+
+    def values_of(cells: list[str]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        width = len(cells)
+        for index, target in pairs:
+            if index >= width:
+                continue
+            cell = cells[index].strip()
+            if not cell:
+                continue
+            values[target] = f"{values[target]} {cell}" if target in values else cell
+        return values
+
+    return values_of
 
 
 _DATE_FORMATS = (

@@ -40,9 +40,9 @@ from comptoir.imports.models import (
     RecordAction,
     SavedMapping,
 )
-from comptoir.imports.rows import CleanRow, clean_row, mapped_values
+from comptoir.imports.rows import CleanRow, clean_row, value_mapper
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 PREVIEW_ROWS = 20
 MAX_STORED_ERRORS = 5000
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -259,11 +259,11 @@ def _labels(kind: str) -> dict[str, str]:
 
 def iter_clean_rows(job: ImportJob, data: bytes, *, skip: int = 0) -> Iterator[CleanRow]:
     fmt = _format(job)
+    values_of = value_mapper(job.columns, job.mapping)
     for index, (line, cells) in enumerate(reading.data_rows(data, fmt)):
         if index < skip:
             continue
-        values = mapped_values(job.columns, job.mapping, cells)
-        yield clean_row(job.kind, line, cells, values)
+        yield clean_row(job.kind, line, cells, values_of(cells))
 
 
 def job_preview(job: ImportJob, *, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:

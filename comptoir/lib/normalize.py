@@ -7,12 +7,17 @@ A word typed in mixed case ("McDonald", "DuPont") is left as it is: someone chos
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from comptoir.lib import identifiers
 from comptoir.lib.phone import InvalidPhone, normalize_phone, region_for
 from comptoir.lib.text import fold
+
+# An import normalizes the same words again and again (civilities, first names, towns,
+# "rue", "de"…): the pure functions below keep their recent answers.
+_CACHE = 65536
 
 MR = "M."
 MRS = "Mme"
@@ -35,27 +40,35 @@ _CIVILITIES = {
 }
 
 # Kept lower-case inside a name or a street: "Jean de la Fontaine", "rue du Lac".
-_PARTICLES = {
-    "de",
-    "du",
-    "des",
-    "la",
-    "le",
-    "les",
-    "d",
-    "l",
-    "et",
-    "sur",
-    "sous",
-    "en",
-    "aux",
-    "au",
-}
-_NAME_PARTICLES = {"de", "du", "des", "la", "le", "d", "l"}
+_PARTICLES = frozenset(
+    {
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "d",
+        "l",
+        "et",
+        "sur",
+        "sous",
+        "en",
+        "aux",
+        "au",
+    }
+)
+_NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "d", "l"})
+_CITY_PARTICLES = _NAME_PARTICLES | {"les", "sur", "sous"}
 
 
 def civility(raw: str) -> str:
     """ "Monsieur", "M", "MR." → "M."; "Madame", "Mlle" → "Mme"; anything else → ""."""
+    return _civility(raw or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _civility(raw: str) -> str:
     return _CIVILITIES.get(fold(raw).replace(".", "").strip(), "")
 
 
@@ -70,6 +83,9 @@ def split_civility(text: str) -> tuple[str, str]:
 
 
 def _is_cased_by_hand(word: str) -> bool:
+    if word.isascii():
+        # The letters are A-Z and a-z: isupper()/islower() look at them alone.
+        return not (word.isupper() or word.islower()) and any(c.isalpha() for c in word)
     letters = [c for c in word if c.isalpha()]
     return bool(letters) and not (
         all(c.isupper() for c in letters) or all(c.islower() for c in letters)
@@ -80,7 +96,8 @@ def _cap(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
-def _case_word(word: str, *, inside: bool, particles: set[str]) -> str:
+@functools.lru_cache(maxsize=_CACHE)
+def _case_word(word: str, *, inside: bool, particles: frozenset[str]) -> str:
     lower = word.lower()
     if _is_cased_by_hand(word) and not re.match(r"^[dl]['’]", lower):
         return word
@@ -100,7 +117,12 @@ def _case_word(word: str, *, inside: bool, particles: set[str]) -> str:
 def case_name(text: str) -> str:
     """ "DUPONT" → "Dupont", "jean-pierre" → "Jean-Pierre", "JEAN DE LA FONTAINE" →
     "Jean de la Fontaine"; a word already in mixed case stays as typed."""
-    words = " ".join((text or "").split()).split(" ")
+    return _case_name(text or "")
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _case_name(text: str) -> str:
+    words = " ".join(text.split()).split(" ")
     return " ".join(
         _case_word(w, inside=i > 0, particles=_NAME_PARTICLES) for i, w in enumerate(words) if w
     )
@@ -181,7 +203,17 @@ _SAINT = {"st": "Saint", "ste": "Sainte"}
 
 def normalize_street(text: str) -> str:
     """ "12B R. DE LA PAIX" → "12 bis rue de la Paix"; "Bd Voltaire" → "Boulevard Voltaire"."""
-    text = " ".join((text or "").replace(",", " , ").split()).replace(" , ", ", ")
+    return _normalize_street(text or "")
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _street_key(word: str) -> str:
+    return fold(word).replace(" ", "").replace(".", "")
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _normalize_street(text: str) -> str:
+    text = " ".join(text.replace(",", " , ").split()).replace(" , ", ", ")
     if not text:
         return ""
     number = ""
@@ -196,7 +228,7 @@ def normalize_street(text: str) -> str:
     for index, word in enumerate(words):
         if not word:
             continue
-        key = fold(word).replace(" ", "").replace(".", "")
+        key = _street_key(word)
         if index == 0 and key in _STREET_TYPES:
             kind = _STREET_TYPES[key]
             out.append(kind if number or kind.isupper() else _cap(kind))
@@ -220,25 +252,26 @@ _CEDEX = re.compile(r"\s+cedex(\s+\d{1,2})?$", re.IGNORECASE)
 
 def case_city(text: str) -> str:
     """ "SAINT ETIENNE" → "Saint-Etienne", "ST GENIS LAVAL" → "Saint-Genis-Laval"."""
-    text = " ".join((text or "").split())
+    return _case_city(text or "")
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _case_city(text: str) -> str:
+    text = " ".join(text.split())
     if not text:
         return ""
     words = text.replace("-", " ").split(" ")
     if len(words) > 1 and fold(words[0]) in _SAINT | {"saint": 1, "sainte": 1}:
         head = _SAINT.get(fold(words[0]), _cap(words[0]))
-        rest = [
-            _case_word(w, inside=True, particles=_NAME_PARTICLES | {"les", "sur", "sous"})
-            for w in words[1:]
-        ]
+        rest = [_case_word(w, inside=True, particles=_CITY_PARTICLES) for w in words[1:]]
         return "-".join([head, *rest])
     if "-" in text:
         return "-".join(
-            _case_word(w, inside=i > 0, particles=_NAME_PARTICLES | {"les", "sur", "sous"})
+            _case_word(w, inside=i > 0, particles=_CITY_PARTICLES)
             for i, w in enumerate(text.split("-"))
         )
     return " ".join(
-        _case_word(w, inside=i > 0, particles=_NAME_PARTICLES | {"les", "sur", "sous"})
-        for i, w in enumerate(words)
+        _case_word(w, inside=i > 0, particles=_CITY_PARTICLES) for i, w in enumerate(words)
     )
 
 
@@ -265,7 +298,12 @@ def normalize_postcode(raw: str, country: str = "FR") -> str:
 def split_postcode_city(text: str, country: str = "FR") -> tuple[str, str]:
     """ "69003 LYON" → ("69003", "Lyon"); "Lyon 3e" → ("69003", "Lyon");
     "LYON CEDEX 03" → ("", "Lyon")."""
-    text = _CEDEX.sub("", " ".join((text or "").split()))
+    return _split_postcode_city(text or "", country)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _split_postcode_city(text: str, country: str) -> tuple[str, str]:
+    text = _CEDEX.sub("", " ".join(text.split()))
     match = _POSTCODE.search(text)
     postcode = ""
     if match:
@@ -308,11 +346,19 @@ def normalize_email(raw: str) -> str:
 
 def phone_e164(raw: str, *, country: str = "FR", postcode: str = "") -> str:
     """E.164 for a number, its region taken from the address (0590… in 97100 is Guadeloupe);
-    "" when it is not a phone number."""
+    "" when it is not a phone number. A number that is not one of the overseas address's
+    (a mainland mobile, 06…, kept by someone living in Guadeloupe) is read as French."""
+    region = region_for(country, postcode)
     try:
-        return normalize_phone(raw, region_for(country, postcode))
+        return normalize_phone(raw, region)
     except InvalidPhone:
-        return ""
+        pass
+    if region != "FR" and (country or "FR").upper() == "FR":
+        try:
+            return normalize_phone(raw, "FR")
+        except InvalidPhone:
+            pass
+    return ""
 
 
 def siren(raw: str) -> str:

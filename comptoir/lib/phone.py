@@ -1,6 +1,8 @@
 """Phone numbers: parse what people type, store E.164, show the French way."""
 
+import functools
 import re
+from dataclasses import dataclass
 
 import phonenumbers
 
@@ -41,8 +43,151 @@ def region_for(country: str = "FR", postcode: str = "") -> str:
     return country
 
 
+_NOT_DIGITS = re.compile(r"[^\d+]")
+
+
 def _digits(raw: str) -> str:
-    return re.sub(r"[^\d+]", "", raw)
+    return _NOT_DIGITS.sub("", raw)
+
+
+# Regions where a national number (0…) is checked without a full parse: France and its
+# overseas departments (see ``_quick_e164``).
+QUICK_REGIONS = frozenset({"FR", "GP", "BL", "MF", "GF", "MQ", "RE", "YT", "PM"})
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+# The types phonenumbers tries, in its order, before calling a number invalid.
+_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What phonenumbers reads in a region's metadata to parse and validate a number."""
+
+    country_code: int
+    general_lengths: frozenset[int]  # lengths the region's numbers may have
+    parse_lengths: frozenset[int]  # lengths for which a national prefix is stripped
+    general: re.Pattern[str]
+    by_length: dict[int, re.Pattern[str]]  # the number types' patterns, by length
+    leading: re.Pattern[str] | None
+    idd: str | None
+
+
+@functools.cache
+def _rules(region: str) -> _Rules | None:
+    """The region's rules, read from phonenumbers' own metadata, or None when the region
+    does not fit the quick path (a national prefix other than "0", or transformed)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None or metadata.country_code is None:
+        return None
+    if metadata.national_prefix_for_parsing not in (None, "0") or (
+        metadata.national_prefix_transform_rule
+    ):
+        return None
+    general = metadata.general_desc
+    if general is None or not general.national_number_pattern or not general.possible_length:
+        return None
+    by_length: dict[int, re.Pattern[str]] = {}
+    for length in general.possible_length:
+        patterns = []
+        for name in _TYPES:
+            desc = getattr(metadata, name)
+            if desc is None or not desc.national_number_pattern:
+                continue
+            if desc.possible_length and length not in desc.possible_length:
+                continue
+            patterns.append(f"(?:{desc.national_number_pattern})")
+        if patterns:
+            by_length[length] = re.compile("|".join(patterns))
+    return _Rules(
+        country_code=metadata.country_code,
+        general_lengths=frozenset(general.possible_length),
+        parse_lengths=frozenset(general.possible_length)
+        - frozenset(general.possible_length_local_only or ()),
+        general=re.compile(general.national_number_pattern),
+        by_length=by_length,
+        leading=re.compile(metadata.leading_digits) if metadata.leading_digits else None,
+        idd=metadata.international_prefix,
+    )
+
+
+def _valid_in(rules: _Rules, national: str) -> bool:
+    # phonenumbers' _number_type_helper(…) != UNKNOWN.
+    if len(national) not in rules.general_lengths or not rules.general.fullmatch(national):
+        return False
+    pattern = rules.by_length.get(len(national))
+    return pattern is not None and pattern.fullmatch(national) is not None
+
+
+def _valid(country_code: int, national: str) -> bool | None:
+    """phonenumbers.is_valid_number for +country_code national; None when unsure."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code)
+    if not regions:
+        return None
+    all_rules = [_rules(region) for region in regions]
+    if any(rules is None for rules in all_rules):
+        return None
+    if len(regions) == 1:
+        assert all_rules[0] is not None
+        return _valid_in(all_rules[0], national)
+    # The region of the number: the first whose leading digits match, or that validates it.
+    for rules in all_rules:
+        assert rules is not None
+        if rules.leading is not None:
+            if rules.leading.match(national):
+                return _valid_in(rules, national)
+        elif _valid_in(rules, national):
+            return True
+    return False
+
+
+def _quick_e164(compact: str, region: str) -> str | None:
+    """E.164 of the common forms (``0612345678`` in France or overseas, ``+33612345678``)
+    without a full parse; "" when phonenumbers would call it invalid; None when unsure: then
+    phonenumbers decides. The same steps as phonenumbers on its own metadata."""
+    if compact.startswith("+"):
+        digits = compact[1:]
+        if not _ASCII_DIGITS.fullmatch(digits) or digits.startswith("0"):
+            return None
+        # phonenumbers takes the first one to three digits that form a country code.
+        for size in (1, 2, 3):
+            code = int(digits[:size])
+            if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                national = digits[size:]
+                break
+        else:
+            return None
+        main = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code][0]
+        # A national prefix after the country code (+33 0 6…) is left to phonenumbers.
+        if _rules(main) is None or national.startswith("0"):
+            return None
+    else:
+        if region not in QUICK_REGIONS or not _ASCII_DIGITS.fullmatch(compact):
+            return None
+        rules = _rules(region)
+        if rules is None or rules.idd != "00" or not compact.startswith("0"):
+            return None
+        national = compact[1:]
+        if national.startswith("0") or len(national) not in rules.parse_lengths:
+            return None
+        # phonenumbers strips the national prefix "0" unless the whole number looks like a
+        # number of the region and what remains does not.
+        if rules.general.fullmatch(compact) and not rules.general.fullmatch(national):
+            return None
+        code = rules.country_code
+    valid = _valid(code, national)
+    if valid is None:
+        return None
+    return f"+{code}{national}" if valid else ""
 
 
 def normalize_phone(raw: str, region: str = "FR") -> str:
@@ -55,6 +200,11 @@ def normalize_phone(raw: str, region: str = "FR") -> str:
         compact = "+" + compact[2:]
     if region == "FR" and not compact.startswith("+"):
         region = OVERSEAS_PREFIX_REGION.get(compact[:4], region)
+    quick = _quick_e164(compact, region)
+    if quick == "":
+        raise InvalidPhone(raw)
+    if quick is not None:
+        return quick
     try:
         number = phonenumbers.parse(compact, region)
     except phonenumbers.NumberParseException as exc:

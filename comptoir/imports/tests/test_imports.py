@@ -290,3 +290,54 @@ def test_sites_and_interactions_attach_to_imported_customers(agent):
     visit = dupont.interactions.get()
     assert (visit.kind, visit.duration_minutes, visit.state) == ("appointment", 90, "done")
     assert visit.notes.get().body == "RAS"
+
+
+def test_new_people_are_written_in_bulk_as_the_models_would_write_them(agent):
+    """The fast path writes rows without model instances: read back through the ORM, each
+    new person, its contact points, history, provenance and import record are complete."""
+    from comptoir.dedupe.services import provenance_for
+
+    lines = [*PEOPLE, "C5|M.|PETIT|Jean||01000|Bourg|06 11 22 33 44|07 81 22 33 44|"]
+    job = run_import(agent, csv_bytes(lines), source="ERP MDE", batch_size=2)
+    assert (job.created_count, job.error_count) == (4, 0), job.errors
+    dupont = Person.objects.get(external_ref="C1")
+    assert dupont.search_name == "dupont pierre dupont" and dupont.country == "FR"
+    assert dupont.created_at == dupont.updated_at and dupont.created_at is not None
+    assert Person.objects.filter(search_name__startswith="dupont").get() == dupont
+    petit = Person.objects.get(external_ref="C5")
+    points = list(
+        ContactPoint.objects.filter(person=petit).order_by("pk").values_list("value", "is_primary")
+    )
+    assert points == [("07 81 22 33 44", True), ("06 11 22 33 44", False)]
+    entry = AuditEntry.objects.get(object_id=dupont.pk, content_type__model="person")
+    assert (entry.action, entry.object_repr, entry.actor) == ("create", "M. Pierre Dupont", agent)
+    assert entry.changes["last_name"] == ["", "Dupont"]
+    assert entry.changes["import"] == ["", f"Import ERP MDE n° {job.pk}"]
+    said = {(p.field, p.value, p.source, p.source_ref) for p in provenance_for(dupont)}
+    assert ("phone", "+33612345678, +33450123456", "ERP MDE", "ref:C1") in said
+    assert ("city", "Annecy", "ERP MDE", "ref:C1") in said
+    record = ImportedRecord.objects.get(key="ref:C1")
+    assert (record.object_id, record.action, record.job_id) == (dupont.pk, "created", job.pk)
+    # Ids read back follow the rows: each record points at its own person.
+    for record in ImportedRecord.objects.filter(job=job):
+        assert Person.objects.get(pk=record.object_id).external_ref == record.key[4:]
+
+
+def test_a_mainland_mobile_at_an_overseas_address_is_kept(agent):
+    lines = [
+        "Nom|CP|Ville|Portable|Tél",
+        "Roux|97100|Basse-Terre|06 12 34 56 78|0590 12 34 56",
+        "Hoarau|97400|Saint-Denis|0692 12 34 56|01 23 45 67 89",
+    ]
+    job = run_import(agent, csv_bytes(lines))
+    assert job.created_count == 2, job.errors
+    roux = Person.objects.get(last_name="Roux")
+    assert set(ContactPoint.objects.filter(person=roux).values_list("normalized", flat=True)) == {
+        "+33612345678",
+        "+590590123456",
+    }
+    hoarau = Person.objects.get(last_name="Hoarau")
+    assert set(ContactPoint.objects.filter(person=hoarau).values_list("normalized", flat=True)) == {
+        "+262692123456",
+        "+33123456789",
+    }
