@@ -31,7 +31,7 @@ from comptoir.contacts.models import (
 )
 from comptoir.contacts.models import Source as ContactSource
 from comptoir.lib.geo import Point, geocoder
-from comptoir.lib.phone import InvalidPhone, normalize_phone, region_for
+from comptoir.lib.normalize import phone_e164
 
 M = TypeVar("M", bound=models.Model)
 
@@ -370,15 +370,16 @@ def normalize_contact(kind: str, value: str, *, country: str = "FR", postcode: s
     """Normalized form of a phone (E.164, region from the address) or e-mail (lower-case)."""
     value = (value or "").strip()
     if kind == ContactKind.PHONE:
-        try:
-            return normalize_phone(value, region_for(country, postcode))
-        except InvalidPhone:
+        # A mainland mobile kept by someone living overseas is still read as French.
+        e164 = phone_e164(value, country=country, postcode=postcode)
+        if not e164:
             raise ValidationError(
                 {
                     "value": _("« %(value)s » n'est pas un numéro de téléphone valide.")
                     % {"value": value}
                 }
-            ) from None
+            )
+        return e164
     from django.core.validators import validate_email
 
     try:

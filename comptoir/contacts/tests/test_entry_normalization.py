@@ -84,3 +84,10 @@ def test_site_street_is_cleaned(agent_client, agent):
     )
     site = Site.objects.get(person=person)
     assert (site.street, site.city) == ("8 chemin des Vignes", "Annecy")
+
+
+def test_a_mainland_mobile_at_an_overseas_address_is_kept_as_french():
+    from comptoir.contacts.services import normalize_contact
+
+    assert normalize_contact("phone", "06 12 34 56 78", postcode="97100") == "+33612345678"
+    assert normalize_contact("phone", "0590 12 34 56", postcode="97100") == "+590590123456"
