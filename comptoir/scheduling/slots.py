@@ -130,13 +130,14 @@ def covers(technician: Technician, postcode: str, point: Point | None) -> bool:
 
 
 def _local_periods(
-    hours: Iterable[WorkingHours], day: dt.date, tz: ZoneInfo
+    hours: Iterable[tuple[int, dt.time, dt.time]], day: dt.date, tz: ZoneInfo
 ) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The working periods of ``day`` as instants; ``hours`` are (weekday, starts, ends)."""
     weekday = day.weekday()
     return sorted(
-        (dt.datetime.combine(day, h.starts, tz), dt.datetime.combine(day, h.ends, tz))
-        for h in hours
-        if h.weekday == weekday
+        (dt.datetime.combine(day, starts, tz), dt.datetime.combine(day, ends, tz))
+        for on, starts, ends in hours
+        if on == weekday
     )
 
 
@@ -180,9 +181,12 @@ class Calendar:
         self.tz = tz
         self.exclude_interaction_id = exclude_interaction_id
         ids = [t.pk for t in technicians]
-        self.hours: dict[int, list[WorkingHours]] = defaultdict(list)
-        for h in WorkingHours.objects.filter(technician_id__in=ids):
-            self.hours[h.technician_id].append(h)
+        self.hours: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
+        rows = WorkingHours.objects.filter(technician_id__in=ids).values_list(
+            "technician_id", "weekday", "starts", "ends"
+        )
+        for technician_id, weekday, starts, ends in rows:
+            self.hours[technician_id].append((weekday, starts, ends))
         self.absences: dict[int, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
         for a in Absence.objects.filter(
             technician_id__in=ids, ends_at__gt=start, starts_at__lt=end
