@@ -13,6 +13,7 @@ from comptoir.api import (
     companies,
     duplicates,
     imports,
+    inbound,
     interactions,
     people,
     provenance,
@@ -62,6 +63,7 @@ api.add_router("/sites", sites.router)
 api.add_router("/interactions", interactions.router)
 api.add_router("/tickets", tickets.router)
 api.add_router("/calls", calls.router)
+api.add_router("/inbound", inbound.router)
 api.add_router("/references", references.router)
 api.add_router("/imports", imports.router)
 api.add_router("/duplicates", duplicates.router)

@@ -297,6 +297,7 @@ def prepare(kind: str, data: dict[str, Any]) -> Prepared:
             "first_name": str(data.get("first_name") or ""),
             "last_name": str(data.get("last_name") or ""),
             "name": str(data.get("name") or ""),
+            "street": " ".join(str(data.get("street") or "").split()),
         },
     )
 
@@ -416,7 +417,12 @@ def _person_names(a: Prepared, b: Prepared, reasons: list[str] | None) -> float:
             reasons.append(_("prénom et nom inversés ({a} ≈ {b})").format(a=_show(a), b=_show(b)))
         return swapped
     if reasons is not None and a.last and b.last:
-        if a.last == b.last and (first_sim >= 0.97 or not a.first or not b.first):
+        initial = bool(a.first and b.first and a.first != b.first)
+        if a.last == b.last and initial and (_initial(a.first) or _initial(b.first)):
+            reasons.append(
+                _("même nom, prénom en initiale ({a} ≈ {b})").format(a=_show(a), b=_show(b))
+            )
+        elif a.last == b.last and (first_sim >= 0.97 or not a.first or not b.first):
             reasons.append(_("même nom ({name})").format(name=_show(a)))
         elif last_sim >= 0.97 and first_sim < 0.8:
             reasons.append(
@@ -426,7 +432,7 @@ def _person_names(a: Prepared, b: Prepared, reasons: list[str] | None) -> float:
             )
         elif last_sim >= 0.8:
             reasons.append(
-                _("nom proche ({a} ≈ {b}, {sim})").format(
+                _("nom proche ({a} ≈ {b}, {sim} %)").format(
                     a=_show(a), b=_show(b), sim=round(100 * min(last_sim, first_sim or 1))
                 )
             )
@@ -450,7 +456,7 @@ def _company_names(a: Prepared, b: Prepared, reasons: list[str] | None) -> float
             reasons.append(_("même raison sociale ({name})").format(name=_show(a)))
         else:
             reasons.append(
-                _("raison sociale proche ({a} ≈ {b}, {sim})").format(
+                _("raison sociale proche ({a} ≈ {b}, {sim} %)").format(
                     a=_show(a), b=_show(b), sim=round(100 * sim)
                 )
             )
@@ -488,7 +494,12 @@ def _address(a: Prepared, b: Prepared, reasons: list[str] | None) -> float:
         weight += street
     if reasons is not None:
         if street >= 3.0 and a.postcode == b.postcode:
-            reasons.append(_("même adresse ({postcode})").format(postcode=a.postcode))
+            shown = a.raw.get("street") or b.raw.get("street")
+            reasons.append(
+                _("même adresse ({street}, {postcode})").format(street=shown, postcode=a.postcode)
+                if shown
+                else _("même adresse ({postcode})").format(postcode=a.postcode)
+            )
         elif a.postcode and a.postcode == b.postcode:
             reasons.append(_("même code postal {postcode}").format(postcode=a.postcode))
     return weight

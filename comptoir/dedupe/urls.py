@@ -16,4 +16,9 @@ urlpatterns = [
     path("doublons/recherche/<int:job_id>/", views.scan_progress, name="scan_progress"),
     path("reglages/seuils-des-doublons/", views.settings_page, name="settings"),
     path("doublons/ressemblances/", views.lookalikes, name="lookalikes"),
+    path(
+        "doublons/provenance/<str:kind>/<int:record_id>/",
+        views.provenance_panel,
+        name="provenance",
+    ),
 ]

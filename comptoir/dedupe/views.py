@@ -256,6 +256,14 @@ def lookalikes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def provenance_panel(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    """The "Sources" panel of a person's or company's page: which source said what, when."""
+    found = selectors.provenance_of(request.user, kind, record_id)
+    return render(request, "dedupe/_provenance.html", {"provenance": found})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Réglages › Doublons: the thresholds; everyone of the workspace reads, managers change."""

@@ -63,6 +63,8 @@ def _value_for(field: models.Field, workspace: Any, cache: dict[str, Any]) -> An
         return n if _is_unique(field) else 1
     if isinstance(field, models.JSONField):
         return {}
+    if isinstance(field, models.FileField):
+        return f"tests/rel{n}.bin"  # a stored name is enough: no file is read
     raise NotImplementedError(f"{field.model._meta.label}.{field.name}")
 
 

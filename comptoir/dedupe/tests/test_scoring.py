@@ -62,7 +62,7 @@ def test_swapped_names_and_street_abbreviations():
     )
     assert result.score >= 80
     assert any("inversés" in r for r in result.reasons)
-    assert "même adresse (44000)" in result.reasons
+    assert "même adresse (30 Bd Émile Zola, 44000)" in result.reasons
 
 
 def test_relatives_sharing_a_landline_are_not_duplicates():
