@@ -34,12 +34,14 @@ from comptoir.activities.models import (
 )
 from comptoir.activities.services import interaction_create
 from comptoir.audit.models import AuditEntry
+from comptoir.calls.models import Call, CallStatus
 from comptoir.contacts import services as contacts
 from comptoir.contacts.models import (
     Civility,
     Company,
     ContactKind,
     ContactLabel,
+    ContactPoint,
     Domain,
     Industry,
     Interest,
@@ -49,6 +51,8 @@ from comptoir.contacts.models import (
     Site,
 )
 from comptoir.contacts.models import Source as ContactSource
+from comptoir.dedupe import services as dedupe
+from comptoir.dedupe.models import ScanJob, ScanStatus
 from comptoir.demo import data
 from comptoir.scheduling.models import (
     Absence,
@@ -60,6 +64,10 @@ from comptoir.scheduling.models import (
     VisitStatus,
 )
 from comptoir.scheduling.services import technician_enable
+from comptoir.tickets import sla
+from comptoir.tickets.models import Priority, SlaPolicy, Ticket, TicketChannel, TicketCounter
+from comptoir.tickets.models import Status as TicketStatus
+from comptoir.tickets.services import workspace_clock
 
 PARIS = ZoneInfo("Europe/Paris")
 SEED = 74000
@@ -247,8 +255,11 @@ class DemoLoader:
             created = self.insert_interactions()
             self.create_key_interactions()
             self.create_past_visits()
+            self.create_service_history()
             self.date_audit_entries()
+            pairs = self.scan_duplicates()
         self.log(f"  {created} interactions et leurs notes sur un an, et les semaines à venir.")
+        self.log(f"  {pairs} doublons possibles à examiner dans « Doublons ».")
         return self.workspace
 
     # --- workspace and users -----------------------------------------------------------------
@@ -445,6 +456,7 @@ class DemoLoader:
         self.create_individuals(125)
         self.create_couple()
         self.create_companies()
+        self.create_lookalikes()
         self.people_count = Person.objects.filter(workspace=self.workspace).count()
         self.company_count = Company.objects.filter(workspace=self.workspace).count()
         sites = Site.objects.filter(workspace=self.workspace).count()
@@ -492,6 +504,166 @@ class DemoLoader:
             0,
             "individual",
         )
+
+    # --- look-alikes: the same customers typed again in other software -----------------------
+
+    def typed_again(
+        self,
+        *,
+        source: str,
+        ref: str,
+        on: dt.date,
+        phone: str = "",
+        email: str = "",
+        **fields: object,
+    ) -> Person:
+        """A person as another software had them, with what that source said about each field.
+
+        No random draw here: the rest of the demo stays the same with or without them.
+        """
+        person = contacts.person_create(by=self.claire, created_at=self.at(on, 11), **fields)
+        owner: dict[str, object] = {"person": person}
+        if phone:
+            self.used_phones.add("".join(c for c in phone if c.isdigit()))
+            self.add_phone(owner, phone, ContactLabel.MOBILE, True)
+        if email:
+            self.add_email(owner, email)
+        said: dict[str, object] = dict(fields)
+        if phone:
+            said["phone"] = person.contact_points.get(kind=ContactKind.PHONE).normalized
+        if email:
+            said["email"] = email.lower()
+        dedupe.provenance_record(
+            workspace=self.workspace,
+            instance=person,
+            values=said,
+            source=source,
+            source_ref=ref,
+            at=self.at(on, 11),
+        )
+        return person
+
+    def create_lookalikes(self) -> None:
+        """The Dupont case (ERP, SAGE and Excel each have their Pierre Dupont) and a few other
+        records typed twice, so the « Doublons » queue has real work on the first visit."""
+        dupont = self.dupont.person
+        assert dupont is not None
+        dedupe.provenance_record(
+            workspace=self.workspace,
+            instance=dupont,
+            values={
+                "civility": dupont.civility,
+                "first_name": "Pierre",
+                "last_name": "DUPONT",
+                "street": dupont.street,
+                "postcode": dupont.postcode,
+                "city": "ANNECY",
+                "phone": "+33612345678",
+                "email": "p.dupont@gmail.com",
+            },
+            source="ERP MDE",
+            source_ref="CLI-000412",
+            at=self.at(self.dupont.since, 9),
+        )
+        self.typed_again(
+            source="SAGE",
+            ref="411DUPONT",
+            on=self.today - dt.timedelta(days=HISTORY_DAYS + 200),
+            civility=Civility.MR,
+            first_name="P.",
+            last_name="DUPONT",
+            postcode="74000",
+            city="ANNECY",
+            email="P.Dupont@gmail.com",
+        )
+        self.typed_again(
+            source="Excel",
+            ref="Clients chantiers.xlsx, ligne 57",
+            on=self.today - dt.timedelta(days=HISTORY_DAYS - 60),
+            first_name="Pierre",
+            last_name="Dupond",
+            street="12 r. de la Mairie",
+            postcode="74000",
+            city="Annecy",
+            phone="06.12.34.56.78",
+        )
+        # A typo in the name, same address written another way.
+        self.typed_again(
+            source="ERP MDE",
+            ref="CLI-000977",
+            on=self.today - dt.timedelta(days=HISTORY_DAYS + 90),
+            civility=Civility.MRS,
+            first_name="Sandrine",
+            last_name="Chevallier",
+            street="8 avenue de Genève",
+            postcode="74000",
+            city="Annecy",
+            phone="06 47 21 88 30",
+        )
+        self.typed_again(
+            source="Excel",
+            ref="Clients chantiers.xlsx, ligne 112",
+            on=self.today - dt.timedelta(days=95),
+            civility=Civility.MRS,
+            first_name="Sandrine",
+            last_name="Chevalier",
+            street="8 av. de Genève",
+            postcode="74000",
+            city="Annecy",
+            email="sandrine.chevalier@free.fr",
+        )
+        # The same e-mail; the name typed family name first, and a new address after a move.
+        self.typed_again(
+            source="SAGE",
+            ref="411ROSSI",
+            on=self.today - dt.timedelta(days=HISTORY_DAYS + 30),
+            civility=Civility.MR,
+            first_name="Jean-Marc",
+            last_name="Rossi",
+            street="3 impasse des Tilleuls",
+            postcode="74600",
+            city="Seynod",
+            email="jm.rossi@wanadoo.fr",
+        )
+        self.typed_again(
+            source="Réservation en ligne",
+            ref="",
+            on=self.today - dt.timedelta(days=21),
+            first_name="ROSSI",
+            last_name="Jean Marc",
+            street="27 route de Frangy",
+            postcode="74960",
+            city="Cran-Gevrier",
+            phone="07 81 45 12 09",
+            email="JM.Rossi@wanadoo.fr",
+        )
+        # A company known twice: SAGE's account, in capitals, with the same SIREN.
+        lac = Company.objects.get(workspace=self.workspace, name="Cabinet Lac Immobilier")
+        sage = contacts.company_create(
+            by=self.claire,
+            name="CABINET LAC IMMOBILIER",
+            siren=lac.siren,
+            siret=lac.siret,
+            postcode=lac.postcode,
+            city=lac.city.upper(),
+            created_at=self.at(self.today - dt.timedelta(days=HISTORY_DAYS + 150), 10),
+        )
+        dedupe.provenance_record(
+            workspace=self.workspace,
+            instance=sage,
+            values={"name": sage.name, "siren": sage.siren, "postcode": sage.postcode},
+            source="SAGE",
+            source_ref="411LACIMMO",
+            at=sage.created_at,
+        )
+
+    def scan_duplicates(self) -> int:
+        """Look for duplicates as « Lancer une recherche de doublons » would, right away."""
+        job = ScanJob.objects.create(
+            workspace=self.workspace, status=ScanStatus.RUNNING, by=self.sophie
+        )
+        job = dedupe.scan_run(job_id=job.pk)
+        return int(job.report.get("person", 0)) + int(job.report.get("company", 0))
 
     def create_individuals(self, count: int) -> None:
         for _ in range(count):
@@ -1738,6 +1910,194 @@ class DemoLoader:
         Visit.objects.bulk_create(visits)
         self.log(f"  {len(visits)} rendez-vous planifiés sur {weeks} semaines (délais mesurés).")
 
+    def create_service_history(self, weeks: int = 8) -> None:
+        """Requests and phone calls of the last weeks, written as they happened (through the
+        models: they are in the past), so the service dashboard has figures on the first visit.
+        Skipped when the workspace already has requests."""
+        if Ticket.objects.filter(workspace=self.workspace).exists():
+            return
+        rng = random.Random(SEED + weeks)  # noqa: S311 - its own draws: the rest stays the same
+        days = self.workdays(self.today - dt.timedelta(weeks=weeks), self.today)
+        hours, zone = workspace_clock(self.workspace.pk)
+        holidays = sla.french_holidays()
+        targets = {
+            p.priority: (p.first_response_minutes, p.resolution_minutes)
+            for p in SlaPolicy.objects.filter(workspace=self.workspace)
+        }
+        channels = [
+            (TicketChannel.PHONE, 50),
+            (TicketChannel.EMAIL, 25),
+            (TicketChannel.PORTAL, 10),
+            (TicketChannel.TECHNICIAN, 10),
+            (TicketChannel.OFFICE, 5),
+        ]
+        priorities = [(Priority.P1, 5), (Priority.P2, 20), (Priority.P3, 55), (Priority.P4, 20)]
+        subjects = [
+            "Disjoncteur qui saute",
+            "Plus de courant dans la cuisine",
+            "Devis pour une borne de recharge",
+            "Prise qui chauffe",
+            "VMC bruyante",
+            "Radiateur en panne",
+            "Contrôle de conformité avant vente",
+            "Éclairage extérieur à revoir",
+            "Question sur la facture",
+            "Chauffe-eau qui ne chauffe plus",
+        ]
+
+        def later(start: dt.datetime, minutes: float) -> dt.datetime:
+            return sla.add_business_minutes(start, minutes, hours, holidays, zone)
+
+        tickets = []
+        numbers: dict[int, int] = defaultdict(int)
+        for i in range(40):
+            day = days[int(i * len(days) / 40)]
+            created = self.office_time(day)
+            if created >= self.now:
+                created = self.now - dt.timedelta(hours=2)
+            channel = rng.choices([c for c, _w in channels], [w for _c, w in channels])[0]
+            priority = rng.choices([p for p, _w in priorities], [w for _p, w in priorities])[0]
+            first, resolution = targets.get(priority, (600, 1800))
+            first_due = later(created, first)
+            resolution_due = later(created, resolution)
+            late = rng.random() < 0.1
+            responded: dt.datetime | None = later(
+                created, first * (rng.uniform(1.1, 2.0) if late else rng.uniform(0.05, 0.8))
+            )
+            resolved: dt.datetime | None = later(
+                created, resolution * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.2, 0.9))
+            )
+            status = TicketStatus.RESOLVED
+            if responded is not None and responded > self.now:
+                responded = resolved = None
+                status = TicketStatus.NEW
+            elif resolved is not None and resolved > self.now:
+                resolved = None
+                status = rng.choice(
+                    [TicketStatus.IN_PROGRESS, TicketStatus.SCHEDULED, TicketStatus.IN_PROGRESS]
+                )
+            closed = None
+            if resolved is not None and resolved + dt.timedelta(days=7) < self.now:
+                status, closed = TicketStatus.CLOSED, resolved + dt.timedelta(days=7)
+            customer = self.pick_customer(day)
+            year = created.year
+            numbers[year] += 1
+            tickets.append(
+                Ticket(
+                    workspace=self.workspace,
+                    reference=f"T-{year}-{numbers[year]:04d}",
+                    year=year,
+                    number=numbers[year],
+                    person=customer.person,
+                    company=customer.company,
+                    site=customer.sites[0] if customer.sites else None,
+                    priority=priority,
+                    channel=channel,
+                    subject=rng.choice(subjects),
+                    status=status,
+                    assignee=rng.choice([self.claire, self.claire, self.sophie]),
+                    created_by=self.claire,
+                    created_at=created,
+                    first_response_at=responded,
+                    resolved_at=resolved,
+                    closed_at=closed,
+                    first_response_due_at=first_due,
+                    resolution_due_at=resolution_due,
+                )
+            )
+        Ticket.objects.bulk_create(tickets)
+        for year, last in numbers.items():
+            TicketCounter.objects.update_or_create(
+                workspace=self.workspace, year=year, defaults={"last": last}
+            )
+        # Calls from customers whose number is known; most answered, a few missed.
+        phones = list(
+            ContactPoint.objects.filter(
+                workspace=self.workspace, kind=ContactKind.PHONE, person__isnull=False
+            )
+            .exclude(normalized="")
+            .values_list("person_id", "normalized")[:200]
+        )
+        people = Person.objects.in_bulk([pk for pk, _n in phones])
+        process = self.processes["appel"]
+        agents = [self.claire, self.claire, self.claire, self.sophie]
+        interactions: list[Interaction] = []
+        calls: list[tuple[Call, Interaction, Interaction | None]] = []
+        for i in range(60):
+            day = days[int(i * len(days) / 60)]
+            started = self.office_time(day)
+            if started >= self.now:
+                started = self.now - dt.timedelta(hours=1)
+            person_id, number = rng.choice(phones)
+            person = people[person_id]
+            agent = rng.choice(agents)
+            missed = rng.random() < 0.12
+            duration = 0 if missed else rng.randint(40, 540)
+            ended = started + dt.timedelta(seconds=duration or 25)
+            minutes, seconds = divmod(duration, 60)
+            label = "manqué" if missed else f"durée {minutes:02d}:{seconds:02d}"
+            trace = Interaction(
+                workspace=self.workspace,
+                kind=Kind.TASK,
+                process=process,
+                state=State.DONE,
+                subject=("Appel manqué · " if missed else "Appel entrant · ") + str(person),
+                owner=agent,
+                person=person,
+                starts_at=started,
+                deadline=ended,
+                ends_at=ended,
+                outcome=f"Entrant · {label} · {agent.full_name}",
+                created_by=agent,
+                created_at=ended,
+                completed_at=ended,
+            )
+            interactions.append(trace)
+            callback = None
+            if missed:
+                due = started + dt.timedelta(minutes=30)
+                done = due <= self.now
+                callback = Interaction(
+                    workspace=self.workspace,
+                    kind=Kind.TASK,
+                    process=process,
+                    state=State.DONE if done else State.OPEN,
+                    subject=f"Rappeler {person}",
+                    owner=self.claire,
+                    person=person,
+                    starts_at=started,
+                    deadline=due,
+                    ends_at=due,
+                    created_by=self.claire,
+                    created_at=started,
+                    completed_at=due - dt.timedelta(minutes=10) if done else None,
+                )
+                interactions.append(callback)
+            call = Call(
+                workspace=self.workspace,
+                call_id=f"demo-{started:%Y%m%d%H%M}-{i}",
+                from_number=number,
+                from_e164=number,
+                agent=agent,
+                status=CallStatus.MISSED if missed else CallStatus.ENDED,
+                started_at=started,
+                answered_at=None if missed else started + dt.timedelta(seconds=8),
+                ended_at=ended,
+                duration=duration,
+                person=person,
+                created_at=started,
+            )
+            calls.append((call, trace, callback))
+        Interaction.objects.bulk_create(interactions)
+        for call, trace, callback in calls:
+            call.interaction, call.callback_task = trace, callback
+        Call.objects.bulk_create([c for c, _t, _b in calls])
+        missed_count = sum(1 for c, _t, _b in calls if c.status == CallStatus.MISSED)
+        self.log(
+            f"  {len(tickets)} demandes et {len(calls)} appels ({missed_count} manqués, rappelés) "
+            f"sur {weeks} semaines."
+        )
+
     def date_audit_entries(self) -> None:
         """Creation entries carry the date the record was created, not the load time."""
         born: dict[tuple[int, int], dt.datetime] = {}
@@ -1762,6 +2122,8 @@ class DemoLoader:
 @transaction.atomic
 def demo_remove(workspace: Workspace) -> None:
     """Delete the demo workspace and all its rows (references restrict only piecemeal deletes)."""
+    # Requests protect their customer: they go first.
+    Ticket.objects.filter(workspace=workspace).delete()
     workspace.delete()
 
 

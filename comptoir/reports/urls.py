@@ -1,6 +1,10 @@
 """URLs of reports."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from comptoir.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("tableau-de-bord/service/", views.service_dashboard, name="service"),
+]

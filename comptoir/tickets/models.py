@@ -172,7 +172,7 @@ class Ticket(models.Model):
     number = models.PositiveIntegerField(editable=False)
     person = models.ForeignKey(
         "contacts.Person",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="tickets",
@@ -180,7 +180,7 @@ class Ticket(models.Model):
     )
     company = models.ForeignKey(
         "contacts.Company",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="tickets",
@@ -196,7 +196,7 @@ class Ticket(models.Model):
     )
     category = models.ForeignKey(
         TicketCategory,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         verbose_name=_("catégorie"),

@@ -15,6 +15,8 @@ from comptoir.activities.models import Interaction, Kind, Note, State
 from comptoir.audit.models import AuditEntry
 from comptoir.contacts.models import Affiliation, Company, ContactPoint, Person, Site
 from comptoir.contacts.selectors import callers_matching
+from comptoir.dedupe import selectors as dedupe
+from comptoir.dedupe.models import DuplicatePair
 from comptoir.demo.loader import demo_remove
 from comptoir.lib.identifiers import clean_siren, clean_siret
 
@@ -118,7 +120,8 @@ def test_marc_only_sees_sales_private_and_email(demo):
 @pytest.mark.parametrize("number", ["+33612345678", "06 12 34 56 78", "06.12.34.56.78"])
 def test_dupont_is_found_from_his_phone(demo, number):
     found = callers_matching(user("Claire"), number)
-    assert [str(p) for p in found] == ["M. Pierre Dupont"]
+    # His old Excel record (« Dupond ») has the same mobile until someone merges them.
+    assert [str(p) for p in found] == ["M. Pierre Dupont", "Pierre Dupond"]
     dupont = found[0]
     assert dupont.street == "12 rue de la Mairie"
     assert dupont.postcode == "74000"
@@ -176,3 +179,62 @@ def test_every_interaction_is_consistent(demo):
         assert (row.state == State.DONE) == (row.completed_at is not None), row
         assert row.stage is None or row.stage.process_id == row.process_id, row
     assert not Note.objects.filter(created_at__gt=timezone.now()).exists()
+
+
+@pytest.mark.django_db
+def test_the_doublons_queue_has_the_dupont_case_ranked_with_reasons(demo, client):
+    workspace = Workspace.objects.get(slug="duret")
+    dupont = Person.objects.get(workspace=workspace, last_name="Dupont", first_name="Pierre")
+    pairs = list(DuplicatePair.objects.filter(workspace=workspace, status="open"))
+    assert {p.kind for p in pairs} == {"person", "company"}
+    with_dupont = [p for p in pairs if p.kind == "person" and dupont.pk in (p.left_id, p.right_id)]
+    others = {
+        str(Person.objects.get(pk=p.right_id if p.left_id == dupont.pk else p.left_id))
+        for p in with_dupont
+    }
+    assert others == {"Pierre Dupond", "M. P. DUPONT"}
+    assert all(p.score >= 90 for p in with_dupont)
+    reasons = [r for p in with_dupont for r in p.reasons]
+    assert "même téléphone 06 12 34 56 78" in reasons
+    assert "même adresse (12 rue de la Mairie, 74000)" in reasons
+    assert "même e-mail p.dupont@gmail.com" in reasons
+    client.login(email="claire@duret.example", password="comptoir-demo")
+    html = client.get("/doublons/").content.decode()
+    assert html.index("Pierre Dupond") < html.index("Favre")  # best score first
+    assert "paires de personnes" in html
+
+
+@pytest.mark.django_db
+def test_each_dupont_record_says_which_source_gave_what(demo):
+    claire = user("Claire")
+    sage = Person.objects.get(workspace__slug="duret", last_name="DUPONT")
+    fields = {f.name: f for f in dedupe.provenance_of(claire, "person", sage.pk).fields}
+    assert [(s.source, s.value, s.source_ref) for s in fields["last_name"].sources] == [
+        ("SAGE", "DUPONT", "411DUPONT")
+    ]
+    assert fields["email"].sources[0].value == "p.dupont@gmail.com"
+    excel = Person.objects.get(workspace__slug="duret", last_name="Dupond")
+    fields = {f.name: f for f in dedupe.provenance_of(claire, "person", excel.pk).fields}
+    assert fields["street"].sources[0].value == "12 r. de la Mairie"
+    assert fields["phone"].sources[0].value == "06 12 34 56 78"
+    assert fields["phone"].sources[0].source == "Excel"
+
+
+@pytest.mark.django_db
+def test_the_service_dashboard_has_figures_from_the_start(demo, client):
+    client.login(email="sophie@duret.example", password="comptoir-demo")
+    response = client.get("/tableau-de-bord/service/?periode=90j")
+    assert response.context["requests"].total == 40
+    assert {s.code for s in response.context["requests"].series} >= {"phone", "email", "portal"}
+    times = response.context["times"]
+    assert times.first_response is not None and times.resolution is not None
+    sla = response.context["sla"]
+    assert sla.rate is not None and 50 <= sla.rate < 100
+    calls = response.context["calls"]
+    assert calls.total == 60 and calls.rate == 100.0
+    assert 0 < calls.missed == calls.callbacks
+    workload = response.context["workload"]
+    assert {w.name for w in workload} == {"Gaëtan Perrin", "Karim Benali"}
+    assert all(w.booked_minutes > 0 for w in workload)
+    html = response.content.decode()
+    assert 'data-chart="channels"' in html and 'data-chart="workload"' in html
