@@ -177,6 +177,8 @@ COMPTOIR_TRUST_X_FORWARDED_FOR = env_bool("COMPTOIR_TRUST_X_FORWARDED_FOR", Fals
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Comptoir <noreply@comptoir.example>")
+# Domain of the inbound addresses when a mailbox has none of its own (<espace>@<domaine>).
+COMPTOIR_INBOUND_DOMAIN = env_str("COMPTOIR_INBOUND_DOMAIN")
 # SMS provider by dotted path: ConsoleBackend (default), FileBackend, HttpJsonBackend.
 COMPTOIR_SMS_BACKEND = env_str("COMPTOIR_SMS_BACKEND", "comptoir.messaging.sms.ConsoleBackend")
 COMPTOIR_SMS_FILE_PATH = env_str("COMPTOIR_SMS_FILE_PATH", str(VAR_DIR / "sms.log"))

@@ -67,6 +67,8 @@ class Message(models.Model):
     body = models.TextField(_("texte"))
     # [{"filename", "mimetype", "content_b64"}]: small files (an .ics) kept with the message.
     attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
+    # Extra e-mail headers ({"Message-ID": …, "In-Reply-To": …, "Reply-To": …}): threading.
+    headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
     status = models.CharField(
         _("statut"), max_length=8, choices=MessageStatus.choices, default=MessageStatus.PENDING
     )

@@ -221,13 +221,15 @@ def message_send(
     interaction: Any = None,
     attachments: Iterable[Any] = (),
     dedupe_key: str = "",
+    headers: Mapping[str, str] | None = None,
 ) -> Message | None:
     """Render the workspace's ``template_code`` for ``channel`` now; deliver after commit.
 
     Returns None (and creates nothing) when the template is missing or switched off, or ``to``
     is empty. With a ``dedupe_key`` already used in the workspace, nothing new is created and
     the existing message is returned. Attachments: ``(filename, bytes or str, mimetype)``
-    tuples or ``{"filename", "mimetype", "content"}`` dicts. Never raises because of the
+    tuples or ``{"filename", "mimetype", "content"}`` dicts. ``headers`` (e-mail only): extra
+    headers such as Message-ID, In-Reply-To, References or Reply-To. Never raises because of the
     recipient or the provider: such problems end up on the message (status "failed").
     """
     to = (to or "").strip()
@@ -251,6 +253,9 @@ def message_send(
         interaction=interaction,
         dedupe_key=dedupe_key,
         attachments=[_attachment(a) for a in attachments] if channel == Channel.EMAIL else [],
+        headers={str(k): str(v) for k, v in (headers or {}).items() if v}
+        if channel == Channel.EMAIL
+        else {},
         next_attempt_at=now,
     )
     try:
@@ -328,6 +333,8 @@ def _send_email(message: Message, to: str) -> None:
         body=message.body,
         from_email=_from_email(message.workspace),
         to=[to],
+        reply_to=[message.headers["Reply-To"]] if message.headers.get("Reply-To") else None,
+        headers={k: v for k, v in message.headers.items() if k.lower() != "reply-to"},
     )
     email.attach_alternative(
         f'<div style="font-family: sans-serif; line-height: 1.5">'

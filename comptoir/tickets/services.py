@@ -43,7 +43,7 @@ from comptoir.tickets.models import (
     TicketMessage,
 )
 from comptoir.tickets.selectors import Recipient, reply_recipients
-from comptoir.tickets.signals import ticket_status_changed
+from comptoir.tickets.signals import ticket_reply_headers, ticket_status_changed
 
 __all__ = [
     "business_hours_update",
@@ -355,11 +355,14 @@ def ticket_open(
     priority: int = Priority.P3,
     channel: str = TicketChannel.PHONE,
     assignee: Any = None,
+    opened_by_customer: bool = False,
 ) -> Ticket:
     """Open a ticket for a customer: numbered, timed against the SLA, shown on the timeline.
 
     ``person`` and/or ``company`` name the requester (at least one). Without ``assignee`` the
-    ticket waits in the team's queue.
+    ticket waits in the team's queue. ``opened_by_customer``: the customer filed it himself (the
+    portal); ``by`` is then the colleague who receives such requests, and no colleague is
+    recorded as its author.
     """
     require_writer(by)
     subject = " ".join((subject or "").split())
@@ -390,7 +393,7 @@ def ticket_open(
         subject=subject,
         description=(description or "").strip(),
         assignee=assignee,
-        created_by=by,
+        created_by=None if opened_by_customer else by,
         created_at=now,
     )
     year = timezone.localtime(now).year
@@ -605,6 +608,11 @@ def ticket_reply(*, ticket: Ticket, by: Any, body: str, via: str = "") -> Ticket
     )
     if recipient is not None:
         _ensure_reply_templates(ticket.workspace_id)
+        headers: dict[str, str] = {}
+        if recipient.channel == MessageChannel.EMAIL:
+            for _receiver, extra in ticket_reply_headers.send(Ticket, ticket=ticket):
+                if isinstance(extra, dict):
+                    headers.update(extra)
         context = {
             "client": {"nom": recipient.name},
             "entreprise": company_context(ticket.workspace),
@@ -622,6 +630,7 @@ def ticket_reply(*, ticket: Ticket, by: Any, body: str, via: str = "") -> Ticket
             template_code=defaults.REPLY_TEMPLATE_CODE,
             context=context,
             interaction=ticket.interaction,
+            headers=headers,
         )
     message.save()
     fields: dict[str, Any] = {}

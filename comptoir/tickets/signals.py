@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # Sent after commit when a ticket changes status; kwargs: ticket, before (old status), by.
 # Higher apps (satisfaction surveys, the portal) react without tickets knowing them.
 ticket_status_changed = Signal()
+
+# Sent inside ticket_reply before an e-mail reply is queued; kwargs: ticket. Receivers return a
+# dict of extra e-mail headers (Message-ID, In-Reply-To, References, Reply-To) so that the
+# customer's answer comes back onto the same ticket.
+ticket_reply_headers = Signal()

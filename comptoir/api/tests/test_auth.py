@@ -99,7 +99,13 @@ def test_session_login_alone_does_not_open_the_api(agent_client):
 
 
 # Open to anyone: getting a token, and the online booking a company's website embeds.
-PUBLIC_PATHS = {"/api/v1/auth/token", "/api/v1/availability", "/api/v1/bookings"}
+# The inbound e-mail route for providers is authenticated by the mailbox's secret in its URL.
+PUBLIC_PATHS = {
+    "/api/v1/auth/token",
+    "/api/v1/availability",
+    "/api/v1/bookings",
+    "/api/v1/inbound/email/{secret}",
+}
 
 
 def test_every_route_but_the_token_and_public_booking_requires_a_token(anonymous_api):
