@@ -69,6 +69,13 @@ class ImportJob(models.Model):
     # interrupted (worker killed) and is resumed from ``rows_done``.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
+    # After the rows, the records the job created are compared with the rest of the base:
+    # progress of that pass, and how many pairs it put in the review queue.
+    dedupe_done = models.PositiveIntegerField(default=0)
+    dedupe_total = models.PositiveIntegerField(default=0)
+    duplicates_found = models.PositiveIntegerField(_("doublons possibles"), default=0)
+    # A large import hands the search over to a scan of the whole base (dedupe's ScanJob).
+    duplicates_scan_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

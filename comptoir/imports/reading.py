@@ -13,6 +13,9 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from comptoir.lib.text import fold
 
 DELIMITERS = [";", ",", "\t", "|"]
@@ -22,7 +25,11 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 
 class UnreadableFile(ValueError):
-    """The file is neither a CSV nor an XLSX we can read (message in French)."""
+    """The file is neither a CSV nor an XLSX we can read; ``message`` is translatable."""
+
+    def __init__(self, message: str | Promise) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -83,7 +90,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-        raise UnreadableFile("Ce classeur Excel est illisible ou protégé.") from exc
+        raise UnreadableFile(_("Ce classeur Excel est illisible ou protégé.")) from exc
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
@@ -135,7 +142,7 @@ def _looks_like_header(row: list[str], known: set[str]) -> tuple[int, int]:
 def detect(data: bytes, known_labels: set[str]) -> FileFormat:
     """Encoding, delimiter and header row of an uploaded file."""
     if not data.strip():
-        raise UnreadableFile("Le fichier est vide.")
+        raise UnreadableFile(_("Le fichier est vide."))
     if is_xlsx(data):
         fmt = FileFormat(encoding="xlsx", delimiter="", header_row=0)
         head = []
@@ -146,8 +153,10 @@ def detect(data: bytes, known_labels: set[str]) -> FileFormat:
     else:
         if b"\x00" in data[:SAMPLE_BYTES]:
             raise UnreadableFile(
-                "Ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
-                "enregistrez-le au format CSV ou XLSX."
+                _(
+                    "Ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
+                    "enregistrez-le au format CSV ou XLSX."
+                )
             )
         text, encoding = decode(data)
         fmt = FileFormat(encoding=encoding, delimiter=sniff_delimiter(text), header_row=0)
@@ -158,7 +167,7 @@ def detect(data: bytes, known_labels: set[str]) -> FileFormat:
                 break
     fmt.header_row = _header_index(head, known_labels)
     if fmt.header_row >= len(head):
-        raise UnreadableFile("Aucune ligne d'en-tête trouvée dans le fichier.")
+        raise UnreadableFile(_("Aucune ligne d'en-tête trouvée dans le fichier."))
     header = head[fmt.header_row]
     width = max((len(r) for r in head), default=0)
     fmt.columns = [

@@ -21,14 +21,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.accounts.services import require_writer
 from comptoir.audit.models import Action, AuditEntry
 from comptoir.audit.services import audit_record
+from comptoir.imports import duplicates, reading
 from comptoir.imports import fields as targets
-from comptoir.imports import reading
 from comptoir.imports.engine import Importer, Outcome
 from comptoir.imports.models import (
     ChangeAction,
@@ -134,7 +134,7 @@ def job_create(
     try:
         fmt = reading.detect(content, targets.known_labels())
     except reading.UnreadableFile as exc:
-        raise ValidationError({"file": _(str(exc))}) from None
+        raise ValidationError({"file": exc.message}) from None
     columns = _unique_columns(fmt.columns)
     if isinstance(mapping, dict):
         names = targets.target_names(kind)
@@ -344,7 +344,13 @@ def job_process(
     """Process a queued job, or resume an interrupted one from its last committed row."""
     if not _claim(job_id, stale_after):
         return ImportJob.objects.get(pk=job_id)
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by", "workspace").get(pk=job_id)
+    # A worker has no request: the row messages it stores speak the workspace's language.
+    with translation.override(job.workspace.locale or "fr"):
+        return _process(job, batch_size)
+
+
+def _process(job: ImportJob, batch_size: int) -> ImportJob:
     try:
         data = _read(job)
         importer = Importer(job)
@@ -356,6 +362,7 @@ def job_process(
                 batch = []
         if batch:
             _commit_batch(job, importer, batch)
+        _find_duplicates(job)
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, failure=str(exc)[:2000], finished_at=timezone.now()
@@ -365,6 +372,30 @@ def job_process(
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
     return job
+
+
+def _find_duplicates(job: ImportJob) -> None:
+    """Once the rows are in, put the new records that look like others in the review queue,
+    writing the progress (and the heartbeat: the job is still alive) as it goes."""
+    if job.dry_run or job.kind not in duplicates.DEDUPE_KINDS:
+        return
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        job.dedupe_done, job.dedupe_total = done, total
+        now = timezone.now()
+        if done < total and now.timestamp() - last[0] < 0.5:
+            return
+        last[0] = now.timestamp()
+        ImportJob.objects.filter(pk=job.pk).update(
+            dedupe_done=done, dedupe_total=total, heartbeat_at=now
+        )
+
+    found = duplicates.job_duplicates_find(job, progress=progress)
+    job.duplicates_found = found
+    job.save(
+        update_fields=["duplicates_found", "dedupe_done", "dedupe_total", "duplicates_scan_id"]
+    )
 
 
 def _commit_batch(job: ImportJob, importer: Importer, batch: list[CleanRow]) -> None:
@@ -503,6 +534,11 @@ def job_undo(*, job: ImportJob, by: Any) -> ImportJob:
     by_model: dict[str, list[int]] = {}
     for model_label, object_id in created:
         by_model.setdefault(model_label, []).append(object_id)
+    if job.kind in duplicates.DEDUPE_KINDS:
+        dedupe_kind, dedupe_model = duplicates.DEDUPE_KINDS[job.kind]
+        duplicates.pairs_delete(
+            job.workspace_id, dedupe_kind, by_model.get(dedupe_model._meta.label, [])
+        )
     for model_label, ids in by_model.items():
         model = _model(model_label)
         for start in range(0, len(ids), 500):

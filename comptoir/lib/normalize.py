@@ -59,7 +59,10 @@ _PARTICLES = frozenset(
     }
 )
 _NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "d", "l"})
-_CITY_PARTICLES = _NAME_PARTICLES | {"les", "sur", "sous"}
+# "Aix-en-Provence", "Fontenay-aux-Roses", "Bourg-en-Bresse".
+_CITY_PARTICLES = _NAME_PARTICLES | {"les", "sur", "sous", "en", "aux", "au"}
+# "M. et Mme DUPONT", "Monsieur ou Madame DUPONT", "M. & Mme DUPONT": a couple.
+_COUPLE = frozenset({"et", "ou", "&"})
 
 
 def civility(raw: str) -> str:
@@ -73,13 +76,20 @@ def _civility(raw: str) -> str:
 
 
 def split_civility(text: str) -> tuple[str, str]:
-    """ "M. DUPONT Pierre" → ("M.", "DUPONT Pierre"); no civility → ("", text)."""
+    """ "M. DUPONT Pierre" → ("M.", "DUPONT Pierre"); no civility → ("", text).
+
+    A couple ("M. et Mme DUPONT") keeps the first civility, as the record's addressee.
+    """
     text = " ".join((text or "").split())
     head, _sep, rest = text.partition(" ")
     found = civility(head)
-    if found and rest:
-        return found, rest
-    return "", text
+    if not (found and rest):
+        return "", text
+    link, _sep, after = rest.partition(" ")
+    second, _sep, name = after.partition(" ")
+    if fold(link) in _COUPLE and civility(second) and name:
+        return found, name
+    return found, rest
 
 
 def _is_cased_by_hand(word: str) -> bool:
@@ -128,6 +138,10 @@ def _case_name(text: str) -> str:
     )
 
 
+# "P.", "J.-P.", "J-P": initials, never a last name in capitals.
+_INITIALS = re.compile(r"[A-Za-zÀ-ÿ]\.?(-[A-Za-zÀ-ÿ]\.?)?")
+
+
 def split_full_name(text: str) -> tuple[str, str, str]:
     """A "Nom" cell holding a whole name → (civility, first name, last name).
 
@@ -141,12 +155,16 @@ def split_full_name(text: str) -> tuple[str, str, str]:
         return title, "", ""
     if len(words) == 1:
         return title, "", case_name(words[0])
-    upper = [w for w in words if sum(c.isalpha() for c in w) > 1 and w == w.upper()]
+    upper = [
+        w
+        for w in words
+        if sum(c.isalpha() for c in w) > 1 and w == w.upper() and not _INITIALS.fullmatch(w)
+    ]
     if upper and len(upper) < len(words):
         last = [w for w in words if w in upper]
         first = [w for w in words if w not in upper]
         return title, case_name(" ".join(first)), case_name(" ".join(last))
-    if re.fullmatch(r"[A-Za-zÀ-ÿ]\.?(-[A-Za-zÀ-ÿ]\.?)?", words[-1]):
+    if _INITIALS.fullmatch(words[-1]):
         # "Dupont P." : an initial at the end is the first name.
         return title, words[-1].upper(), case_name(" ".join(words[:-1]))
     return title, case_name(words[0]), case_name(" ".join(words[1:]))
@@ -195,6 +213,10 @@ _STREET_TYPES = {
     "za": "ZA",
     "zi": "ZI",
     "zac": "ZAC",
+    # Post-office boxes stay in capitals: "BP 123", "CS 40012".
+    "bp": "BP",
+    "cs": "CS",
+    "tsa": "TSA",
 }
 _REPEATS = {"b": "bis", "bis": "bis", "t": "ter", "ter": "ter", "q": "quater", "quater": "quater"}
 _NUMBER = re.compile(r"^(\d+)\s*(bis|ter|quater|b|t|q)?(?=\s|,|$)", re.IGNORECASE)
@@ -257,7 +279,12 @@ def case_city(text: str) -> str:
 
 @functools.lru_cache(maxsize=_CACHE)
 def _case_city(text: str) -> str:
-    text = " ".join(text.split())
+    cased = _case_city_words(" ".join(text.split()))
+    # A town's name starts with a capital, article included: "L'Isle d'Abeau", "Le Puy".
+    return cased[:1].upper() + cased[1:]
+
+
+def _case_city_words(text: str) -> str:
     if not text:
         return ""
     words = text.replace("-", " ").split(" ")
