@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -31,15 +31,27 @@ def pairs_for(user: Any) -> QuerySet[DuplicatePair]:
 
 
 def open_pairs(user: Any, *, kind: str = "") -> QuerySet[DuplicatePair]:
-    """Pairs to review, best score first; both records still exist."""
-    qs = pairs_for(user).filter(status=PairStatus.OPEN)
+    """Pairs to review, best score first; both records still exist (a record deleted
+    since the scan takes its pairs out of the queue)."""
+    people = Person.objects.filter(workspace_id=user.workspace_id)
+    companies = Company.objects.filter(workspace_id=user.workspace_id)
+    alive = (
+        Q(kind=Kind.PERSON)
+        & Exists(people.filter(pk=OuterRef("left_id")))
+        & Exists(people.filter(pk=OuterRef("right_id")))
+    ) | (
+        Q(kind=Kind.COMPANY)
+        & Exists(companies.filter(pk=OuterRef("left_id")))
+        & Exists(companies.filter(pk=OuterRef("right_id")))
+    )
+    qs = pairs_for(user).filter(alive, status=PairStatus.OPEN)
     if kind in MODELS:
         qs = qs.filter(kind=kind)
     return qs.order_by("-score", "id")
 
 
 def open_counts(user: Any) -> dict[str, int]:
-    rows = pairs_for(user).filter(status=PairStatus.OPEN).values("kind").annotate(n=Count("id"))
+    rows = open_pairs(user).order_by().values("kind").annotate(n=Count("id"))
     counts = {Kind.PERSON.value: 0, Kind.COMPANY.value: 0}
     counts.update({row["kind"]: row["n"] for row in rows})
     return counts

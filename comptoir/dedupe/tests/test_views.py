@@ -98,3 +98,24 @@ def test_live_warning_while_typing_a_new_person(agent_client, workspace, pair):
     assert agent_client.get(url, {"last_name": "Zimmermann"}).content.decode().strip() == ""
     form = agent_client.get(reverse("contacts:person_create")).content.decode()
     assert url in form
+
+
+def test_a_pair_whose_record_was_deleted_leaves_the_queue(agent_client, workspace):
+    from django.urls import reverse
+
+    from comptoir.contacts.tests.factories import PersonFactory
+    from comptoir.dedupe.models import DuplicatePair
+
+    left = PersonFactory(workspace=workspace, last_name="Fantôme", first_name="Paul")
+    right = PersonFactory(workspace=workspace, last_name="Fantome", first_name="Paul")
+    DuplicatePair.objects.create(
+        workspace=workspace,
+        kind="person",
+        left_id=left.pk,
+        right_id=right.pk,
+        score=90,
+        reasons=["nom proche"],
+    )
+    assert "Fantôme" in agent_client.get(reverse("dedupe:queue")).content.decode()
+    right.delete()
+    assert "Fantôme" not in agent_client.get(reverse("dedupe:queue")).content.decode()
