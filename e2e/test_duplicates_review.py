@@ -101,7 +101,7 @@ def test_scan_review_merge_and_undo(page, look_alikes, worker):
     assert ScanJob.objects.get().report["person_new"] == 1
     progress = page.locator("#scan-progress")
     expect(progress).to_contain_text("Dernière recherche le", timeout=5_000)
-    expect(progress).to_contain_text("1 paires de personnes")
+    expect(progress).to_contain_text("1 paire de personnes")
     expect(bar).to_have_count(0)
     progress.get_by_role("link", name="Voir la file").click()
 
