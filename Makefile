@@ -65,6 +65,7 @@ check: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/imports.py
+	$(PY) bench/scheduling.py
 
 clean:
 	rm -rf $(VENV) .tools var/*.sqlite3* var/static
