@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -35,3 +36,26 @@ def format_duration(seconds: float) -> str:
     total_hours = round(total / 3600)
     days, hours = divmod(total_hours, 24)
     return f"{days} j {hours} h" if hours else f"{days} j"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Count, median and 90th percentile of some durations, in seconds."""
+
+    count: int
+    median: float
+    p90: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Stats | None:
+        if not values:
+            return None
+        return cls(count=len(values), median=percentile(values, 50), p90=percentile(values, 90))
+
+    @property
+    def median_label(self) -> str:
+        return format_duration(self.median)
+
+    @property
+    def p90_label(self) -> str:
+        return format_duration(self.p90)

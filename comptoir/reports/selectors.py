@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from comptoir.accounts.models import Workspace
 from comptoir.calls.models import FINISHED as CALL_FINISHED
 from comptoir.calls.models import Call, CallStatus
 from comptoir.field.models import DetectedNeed
-from comptoir.lib.stats import format_duration, percentile
+from comptoir.lib.stats import Stats
 from comptoir.portal.models import Survey
 from comptoir.scheduling.models import Absence, Technician, Visit, VisitStatus, WorkingHours
 from comptoir.tickets.models import Status, Ticket, TicketChannel
@@ -95,29 +95,6 @@ def rate(part: int, whole: int) -> float | None:
     if not whole:
         return None
     return round(100 * part / whole, 1)
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Count, median and 90th percentile of some durations, in seconds."""
-
-    count: int
-    median: float
-    p90: float
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Stats | None:
-        if not values:
-            return None
-        return cls(count=len(values), median=percentile(values, 50), p90=percentile(values, 90))
-
-    @property
-    def median_label(self) -> str:
-        return format_duration(self.median)
-
-    @property
-    def p90_label(self) -> str:
-        return format_duration(self.p90)
 
 
 # --- requests (tickets) ----------------------------------------------------------------------

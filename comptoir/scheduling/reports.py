@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.lib.stats import format_duration, percentile
+from comptoir.lib.stats import Stats, format_duration
 from comptoir.scheduling.models import Channel, Visit
 
 # The promise, in seconds: 2 minutes online, 3 minutes on the phone.
@@ -19,29 +19,6 @@ TARGETS: dict[str, int] = {Channel.ONLINE: 120, Channel.PHONE: 180}
 # Channels always shown, even without any appointment in the period.
 ALWAYS_SHOWN = (Channel.PHONE, Channel.ONLINE)
 DEFAULT_WEEKS = 12
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Count, median and 90th percentile of some lead times, in seconds."""
-
-    count: int
-    median: float
-    p90: float
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Stats | None:
-        if not values:
-            return None
-        return cls(count=len(values), median=percentile(values, 50), p90=percentile(values, 90))
-
-    @property
-    def median_label(self) -> str:
-        return format_duration(self.median)
-
-    @property
-    def p90_label(self) -> str:
-        return format_duration(self.p90)
 
 
 @dataclass
