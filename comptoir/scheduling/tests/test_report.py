@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.contacts.tests.factories import PersonFactory, SiteFactory
+from comptoir.lib.stats import format_duration, percentile
 from comptoir.scheduling.models import Visit
-from comptoir.scheduling.reports import build_report, format_duration, percentile
+from comptoir.scheduling.reports import build_report
 from comptoir.scheduling.services import visit_book, visit_cancel
 from comptoir.scheduling.tests.conftest import at
 from comptoir.scheduling.tests.factories import service
