@@ -10,8 +10,9 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import api_token_issue, user_create, workspace_create
+from comptoir.accounts.services import api_token_issue, workspace_create
 from comptoir.contacts.services import contact_point_add, person_create
+from e2e.conftest import login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,21 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def duret():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
-    claire = user_create(
-        workspace=workspace,
-        email="claire@duret.example",
-        password="comptoir-demo",
-        first_name="Claire",
-        last_name="Morel",
-        role=Role.AGENT,
-    )
-    standard = user_create(
-        workspace=workspace,
-        email="standard@duret.example",
-        password="standard-pbx-2026",
-        first_name="Standard",
-        last_name="3CX",
-        role=Role.AGENT,
+    claire = member(workspace, "claire", "Claire", "Morel", Role.AGENT)
+    standard = member(
+        workspace, "standard", "Standard", "3CX", Role.AGENT, password="standard-pbx-2026"
     )
     dupont = person_create(by=claire, civility="M.", first_name="Jean", last_name="Dupont")
     contact_point_add(by=claire, person=dupont, kind="phone", value="06 12 34 56 78")
@@ -68,10 +57,7 @@ def _pbx(token, body):
 
 
 def test_a_ringing_call_pops_the_callers_card_up_on_claires_desk(page, duret):
-    page.goto("/comptes/login/?next=/bureau/")
-    page.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "claire@duret.example", "/bureau/")
     expect(page.locator("body")).to_have_attribute("data-live-state", "open")
     popup = page.locator("#call-popup")
     expect(popup).to_be_hidden()

@@ -7,59 +7,25 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
 from comptoir.activities.models import Interaction, State
-from comptoir.contacts.services import contact_point_add, person_create, site_create
+from comptoir.contacts.services import contact_point_add
+from e2e.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def duret():
-    workspace = workspace_create(name="Duret Électricité", slug="duret")
-    claire = user_create(
-        workspace=workspace,
-        email="claire@duret.example",
-        password="comptoir-demo",
-        first_name="Claire",
-        last_name="Morel",
-        role=Role.AGENT,
-    )
-    gaetan = user_create(
-        workspace=workspace,
-        email="gaetan@duret.example",
-        password="comptoir-demo",
-        first_name="Gaëtan",
-        last_name="Roux",
-        role=Role.TECHNICIAN,
-    )
-    dupont = person_create(
-        by=claire,
-        civility="M.",
-        first_name="Pierre",
-        last_name="Dupont",
-        street="12 rue de la Mairie",
-        postcode="74000",
-        city="Annecy",
-    )
+def duret(duret):
     contact_point_add(
-        by=claire, person=dupont, kind="phone", value="06 12 34 56 78", label="mobile"
+        by=duret["claire"], person=duret["dupont"], kind="email", value="p.dupont@gmail.com"
     )
-    contact_point_add(by=claire, person=dupont, kind="email", value="p.dupont@gmail.com")
-    site_create(
-        by=claire, person=dupont, street="12 rue de la Mairie", postcode="74000", city="Annecy"
-    )
-    return {"claire": claire, "gaetan": gaetan, "dupont": dupont}
+    return duret
 
 
 def test_claire_finds_dupont_notes_books_gaetan_and_closes_it(page, duret):
     gaetan, dupont = duret["gaetan"], duret["dupont"]
 
-    page.goto("/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "claire@duret.example")
     expect(page).to_have_url(re.compile(r"/bureau/$"))
 
     # The number as the caller gives it, without spaces.

@@ -7,13 +7,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.activities.models import Interaction, Process
 from comptoir.activities.services import interaction_create
 from comptoir.contacts.models import ContactPoint, Person
 from comptoir.contacts.services import contact_point_add, person_create
 from comptoir.dedupe import services as dedupe_services
 from comptoir.dedupe.models import DuplicatePair, Merge, ScanJob
+from e2e.conftest import login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,13 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def look_alikes():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
-    claire = user_create(
-        workspace=workspace,
-        email="claire@duret.example",
-        password="comptoir-demo",
-        first_name="Claire",
-        role=Role.AGENT,
-    )
+    claire = member(workspace, "claire", "Claire", role=Role.AGENT)
     support = Process.objects.get(workspace=workspace, code="support")
     dupont = person_create(
         by=claire,
@@ -80,10 +75,7 @@ def worker(monkeypatch):
 
 def test_scan_review_merge_and_undo(page, look_alikes, worker):
     dupont, dupond = look_alikes
-    page.goto("/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "claire@duret.example")
 
     # The queue is empty until a scan runs.
     page.get_by_role("link", name="Doublons").click()

@@ -10,12 +10,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.conftest import smtp_server  # noqa: F401 - the SMTP server fixture
 from comptoir.field.models import InterventionReport
 from comptoir.field.tests import factories
 from comptoir.field.tests.conftest import today_at
 from comptoir.scheduling.tests.factories import TechnicianFactory
+from e2e.conftest import login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = os.environ.get("E2E_SCREENSHOTS", "")
@@ -33,21 +34,8 @@ def duret():
     workspace.phone, workspace.city = "+33450271840", "Annecy"
     workspace.street, workspace.postcode = "3 avenue de Genève", "74000"
     workspace.save()
-    user_create(
-        workspace=workspace,
-        email="sophie@duret.example",
-        password="comptoir-demo",
-        first_name="Sophie",
-        role=Role.ADMIN,
-    )
-    gaetan = user_create(
-        workspace=workspace,
-        email="gaetan@duret.example",
-        password="comptoir-demo",
-        first_name="Gaëtan",
-        last_name="Perrin",
-        role=Role.TECHNICIAN,
-    )
+    member(workspace, "sophie", "Sophie", role=Role.ADMIN)
+    gaetan = member(workspace, "gaetan", "Gaëtan", "Perrin", Role.TECHNICIAN)
     technician = TechnicianFactory(user=gaetan, skills=["depannage"])
     person, site = factories.customer(workspace)
     visit = factories.visit(technician, starts_at=today_at(9), person=person, site=site)
@@ -74,10 +62,7 @@ def test_gaetan_reports_offline_and_it_syncs_once(browser, live_server, duret, s
     )
     phone.set_default_timeout(15_000)
     page = phone.new_page()
-    page.goto("/comptes/login/?next=/field/")
-    page.get_by_label("Adresse e-mail").fill("gaetan@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "gaetan@duret.example", "/field/")
     expect(page).to_have_url(re.compile(r"/field/$"))
     # The service worker is installed and today's visit pages are kept on the phone.
     expect(page.locator("body[data-offline-ready='1']")).to_have_count(1)

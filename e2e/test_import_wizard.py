@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.contacts.models import Person
+from e2e.conftest import login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,20 +19,11 @@ ERP_FILE = Path(__file__).resolve().parent.parent / "comptoir/imports/tests/data
 @pytest.fixture
 def sophie():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
-    return user_create(
-        workspace=workspace,
-        email="sophie@duret.example",
-        password="comptoir-demo",
-        first_name="Sophie",
-        role=Role.MANAGER,
-    )
+    return member(workspace, "sophie", "Sophie", role=Role.MANAGER)
 
 
 def test_wizard_imports_a_cp1252_semicolon_file(page, sophie):
-    page.goto("/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill("sophie@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "sophie@duret.example")
 
     page.get_by_role("link", name="Imports").click()
     page.get_by_role("link", name="Importer un fichier").first.click()

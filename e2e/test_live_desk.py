@@ -1,18 +1,17 @@
 """Live: a colleague books Claire; her open desk and agenda show it within a second."""
 
 import re
-import threading
 import time
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.activities.models import Kind, Process, State
 from comptoir.activities.services import interaction_create, interaction_set_state
+from e2e.conftest import elsewhere, login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,14 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def duret():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
     people = {
-        key: user_create(
-            workspace=workspace,
-            email=f"{key}@duret.example",
-            password="comptoir-demo",
-            first_name=first,
-            last_name=last,
-            role=role,
-        )
+        key: member(workspace, key, first, last, role)
         for key, first, last, role in [
             ("claire", "Claire", "Morel", Role.AGENT),
             ("sophie", "Sophie", "Duret", Role.ADMIN),
@@ -39,28 +31,8 @@ def duret():
 
 
 def _sign_in(page, path):
-    page.goto(f"/comptes/login/?next={path}")
-    page.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "claire@duret.example", path)
     expect(page.locator("body")).to_have_attribute("data-live-state", "open")
-
-
-def _as_colleague(action):
-    """Run ``action`` in another thread, as Sophie's request would; the time of its commit."""
-    done = {}
-
-    def run():
-        try:
-            done["result"] = action()
-            done["at"] = time.monotonic()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return done["result"], done["at"]
 
 
 def _book(duret, subject, hour):
@@ -82,7 +54,7 @@ def test_a_job_booked_by_a_colleague_appears_on_claires_desk_without_reload(page
     expect(agenda).to_contain_text("Aucun rendez-vous aujourd'hui.")
     page.evaluate("window.__notReloaded = true")
 
-    appointment, committed = _as_colleague(lambda: _book(duret, "Dépannage chez M. Dupont", 16))
+    appointment, committed = elsewhere(lambda: _book(duret, "Dépannage chez M. Dupont", 16))
     row = agenda.locator("[data-row]", has_text="Dépannage chez M. Dupont")
     expect(row).to_be_visible(timeout=2_000)
     latency = time.monotonic() - committed
@@ -95,7 +67,7 @@ def test_a_job_booked_by_a_colleague_appears_on_claires_desk_without_reload(page
     expect(page.locator(".desk-summary")).to_contain_text("1 RDV")
 
     # Cancelled by the colleague: it leaves the day's agenda, still without reload.
-    _as_colleague(
+    elsewhere(
         lambda: interaction_set_state(
             interaction=appointment, state=State.CANCELLED, by=duret["sophie"]
         )
@@ -112,7 +84,7 @@ def test_claires_open_agenda_refetches_a_job_booked_for_her(page, duret):
     _sign_in(page, "/agenda/")
     expect(page.locator(".fc-timegrid")).to_be_visible()  # this week, today included
 
-    _appointment, committed = _as_colleague(lambda: _book(duret, "Visite devis borne IRVE", 10))
+    _appointment, committed = elsewhere(lambda: _book(duret, "Visite devis borne IRVE", 10))
     event = page.locator(".fc-event", has_text="Visite devis borne IRVE")
     expect(event).to_be_visible(timeout=2_000)
     print(f"\nLive agenda: new job visible {(time.monotonic() - committed) * 1000:.0f} ms after")

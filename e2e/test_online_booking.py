@@ -6,56 +6,21 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
 from comptoir.conftest import smtp_server  # noqa: F401 - the SMTP server fixture
 from comptoir.contacts.models import Person
-from comptoir.contacts.services import contact_point_add, person_create, site_create
 from comptoir.scheduling.models import Channel, Visit
-from comptoir.scheduling.tests.factories import TechnicianFactory
+from e2e.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def duret():
-    workspace = workspace_create(name="Duret Électricité", slug="duret")
+def duret(duret):
+    workspace = duret["workspace"]
     workspace.phone = "04 50 27 18 40"
     workspace.city = "Annecy"
     workspace.save()
-    claire = user_create(
-        workspace=workspace,
-        email="claire@duret.example",
-        password="comptoir-demo",
-        first_name="Claire",
-        last_name="Morel",
-        role=Role.AGENT,
-    )
-    gaetan = user_create(
-        workspace=workspace,
-        email="gaetan@duret.example",
-        password="comptoir-demo",
-        first_name="Gaëtan",
-        last_name="Roux",
-        role=Role.TECHNICIAN,
-    )
-    technician = TechnicianFactory(
-        user=gaetan, home_postcode="74000", home_latitude=45.8992, home_longitude=6.1294
-    )
-    dupont = person_create(
-        by=claire,
-        civility="M.",
-        first_name="Pierre",
-        last_name="Dupont",
-        street="12 rue de la Mairie",
-        postcode="74000",
-        city="Annecy",
-    )
-    contact_point_add(by=claire, person=dupont, kind="phone", value="06 12 34 56 78")
-    site_create(
-        by=claire, person=dupont, street="12 rue de la Mairie", postcode="74000", city="Annecy"
-    )
-    return {"claire": claire, "technician": technician, "dupont": dupont}
+    return duret
 
 
 def test_monsieur_dupont_books_online_on_his_phone(
@@ -77,11 +42,7 @@ def test_monsieur_dupont_books_online_on_his_phone(
     # Claire's desk is open at the office while M. Dupont books.
     office = browser.new_context(base_url=live_server.url, locale="fr-FR")
     office.set_default_timeout(10_000)
-    desk = office.new_page()
-    desk.goto("/comptes/login/?next=/bureau/")
-    desk.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    desk.get_by_label("Mot de passe").fill("comptoir-demo")
-    desk.get_by_role("button", name="Se connecter").click()
+    desk = login(office, "claire@duret.example", "/bureau/")
     bookings = desk.locator("#desk-bookings-panel")
     expect(bookings).to_contain_text("Aucune réservation en ligne")
 
@@ -125,11 +86,7 @@ def test_monsieur_dupont_books_online_on_his_phone(
     # Gaëtan's schedule of that day shows the job.
     field = browser.new_context(base_url=live_server.url, locale="fr-FR")
     field.set_default_timeout(10_000)
-    tech = field.new_page()
-    tech.goto("/comptes/login/?next=/planning/")
-    tech.get_by_label("Adresse e-mail").fill("gaetan@duret.example")
-    tech.get_by_label("Mot de passe").fill("comptoir-demo")
-    tech.get_by_role("button", name="Se connecter").click()
+    tech = login(field, "gaetan@duret.example", "/planning/")
     day = timezone.localtime(visit.starts_at).date().isoformat()
     tech.goto(f"/planning/?jour={day}")
     expect(tech.get_by_text("Dupont").first).to_be_visible()

@@ -1,19 +1,18 @@
 """Claire's open planning shows, within a second, a job booked elsewhere (phone, website)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.contacts.services import person_create
 from comptoir.scheduling.models import Channel
 from comptoir.scheduling.services import visit_book
 from comptoir.scheduling.tests.conftest import at, working_monday
 from comptoir.scheduling.tests.factories import TechnicianFactory, service
+from e2e.conftest import elsewhere, login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,14 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def duret():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
     people = {
-        key: user_create(
-            workspace=workspace,
-            email=f"{key}@duret.example",
-            password="comptoir-demo",
-            first_name=first,
-            last_name=last,
-            role=role,
-        )
+        key: member(workspace, key, first, last, role)
         for key, first, last, role in [
             ("claire", "Claire", "Morel", Role.AGENT),
             ("sophie", "Sophie", "Duret", Role.ADMIN),
@@ -46,37 +38,17 @@ def duret():
     return people
 
 
-def _elsewhere(action):
-    """Run ``action`` in another thread, as another request would; the time of its commit."""
-    done = {}
-
-    def run():
-        try:
-            done["result"] = action()
-            done["at"] = time.monotonic()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return done["result"], done["at"]
-
-
 @pytest.mark.parametrize("channel", [Channel.PHONE, Channel.ONLINE])
 def test_a_job_booked_elsewhere_appears_on_the_open_planning(page, duret, channel):
     day = working_monday()
-    page.goto(f"/comptes/login/?next=/planning/?date={day.isoformat()}")
-    page.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    login(page, "claire@duret.example", f"/planning/?date={day.isoformat()}")
     expect(page.locator("body")).to_have_attribute("data-live-state", "open")
     expect(page.locator("#planning")).to_contain_text("Gaëtan")
     board = page.locator("#planning .ec-event")
     expect(board).to_have_count(0)
 
     by = duret["sophie"] if channel == Channel.PHONE else None
-    _visit, committed = _elsewhere(
+    _visit, committed = elsewhere(
         lambda: visit_book(
             service=duret["service"],
             starts_at=at(day, 9),

@@ -9,12 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.conftest import smtp_server  # noqa: F401 - the SMTP server fixture
 from comptoir.contacts.services import contact_point_add, person_create
 from comptoir.portal.models import Survey
 from comptoir.tickets.models import MessageKind, Status
 from comptoir.tickets.services import ticket_note, ticket_open, ticket_reply, ticket_update
+from e2e.conftest import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,13 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def duret():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
-    sophie = user_create(
-        workspace=workspace,
-        email="sophie@duret.example",
-        password="comptoir-demo",
-        first_name="Sophie",
-        role=Role.ADMIN,
-    )
+    sophie = member(workspace, "sophie", "Sophie", role=Role.ADMIN)
     dupont = person_create(by=sophie, civility="M.", first_name="Pierre", last_name="Dupont")
     contact_point_add(by=sophie, person=dupont, kind="email", value="p.dupont@gmail.com")
     ticket = ticket_open(by=sophie, person=dupont, subject="Disjoncteur qui saute")

@@ -1,15 +1,14 @@
 """Claire opens a request for M. Dupont from his page, answers him, then waits for him."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from comptoir.accounts.models import Role
-from comptoir.accounts.services import user_create, workspace_create
+from comptoir.accounts.services import workspace_create
 from comptoir.contacts.services import contact_point_add, person_create
 from comptoir.messaging.models import Message
 from comptoir.tickets.models import Status, Ticket
+from e2e.conftest import login, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,14 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def duret():
     workspace = workspace_create(name="Duret Électricité", slug="duret")
-    claire = user_create(
-        workspace=workspace,
-        email="claire@duret.example",
-        password="comptoir-demo",
-        first_name="Claire",
-        last_name="Morel",
-        role=Role.AGENT,
-    )
+    claire = member(workspace, "claire", "Claire", "Morel", Role.AGENT)
     dupont = person_create(by=claire, civility="M.", first_name="Pierre", last_name="Dupont")
     contact_point_add(by=claire, person=dupont, kind="email", value="p.dupont@gmail.com")
     return {"claire": claire, "dupont": dupont}
@@ -32,10 +24,7 @@ def duret():
 
 def test_claire_opens_answers_and_pauses_a_request(page, duret):
     dupont = duret["dupont"]
-    page.goto("/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill("claire@duret.example")
-    page.get_by_label("Mot de passe").fill("comptoir-demo")
-    page.get_by_role("button", name=re.compile("Se connecter")).click()
+    login(page, "claire@duret.example")
 
     page.goto(dupont.get_absolute_url())
     panel = page.locator("#customer-tickets-panel")

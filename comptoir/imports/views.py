@@ -234,24 +234,9 @@ def _customer_filters(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _points(row: Any) -> tuple[str, str, str]:
-    phones = [p for p in row.points if p.kind == ContactKind.PHONE]
-    mobile = next((p for p in phones if p.normalized.startswith(("+336", "+337"))), None)
-    landline = next((p for p in phones if p is not mobile), None)
-    email = next((p for p in row.points if p.kind == ContactKind.EMAIL), None)
-    return (
-        format_phone(landline.normalized) if landline else "",
-        format_phone(mobile.normalized) if mobile else "",
-        email.normalized if email else "",
-    )
-
-
-def _people(request: HttpRequest) -> tuple[list[str], Iterator[list[Any]]]:
-    headers = [
-        _("Civilité"),
-        _("Prénom"),
-        _("Nom"),
-        _("Société"),
+def _address_headers() -> list[str]:
+    """The columns of a customer's address and contact points, in ``_address_cells`` order."""
+    return [
         _("Adresse"),
         _("Complément"),
         _("Code postal"),
@@ -260,6 +245,33 @@ def _people(request: HttpRequest) -> tuple[list[str], Iterator[list[Any]]]:
         _("Téléphone"),
         _("Portable"),
         _("E-mail"),
+    ]
+
+
+def _address_cells(row: Any) -> list[str]:
+    phones = [p for p in row.points if p.kind == ContactKind.PHONE]
+    mobile = next((p for p in phones if p.normalized.startswith(("+336", "+337"))), None)
+    landline = next((p for p in phones if p is not mobile), None)
+    email = next((p for p in row.points if p.kind == ContactKind.EMAIL), None)
+    return [
+        row.street,
+        row.street2,
+        row.postcode,
+        row.city,
+        row.country,
+        format_phone(landline.normalized) if landline else "",
+        format_phone(mobile.normalized) if mobile else "",
+        email.normalized if email else "",
+    ]
+
+
+def _people(request: HttpRequest) -> tuple[list[str], Iterator[list[Any]]]:
+    headers = [
+        _("Civilité"),
+        _("Prénom"),
+        _("Nom"),
+        _("Société"),
+        *_address_headers(),
         _("Catégorie"),
         _("Référence externe"),
         _("Créée le"),
@@ -282,20 +294,12 @@ def _people(request: HttpRequest) -> tuple[list[str], Iterator[list[Any]]]:
 def _people_rows(batch: list[Any], labels: dict[str, Any]) -> Iterator[list[Any]]:
     companies = contacts.current_company_names(batch) if batch else {}
     for p in batch:
-        phone, mobile, email = _points(p)
         yield [
             p.civility,
             p.first_name,
             p.last_name,
             companies.get(p.pk, ""),
-            p.street,
-            p.street2,
-            p.postcode,
-            p.city,
-            p.country,
-            phone,
-            mobile,
-            email,
+            *_address_cells(p),
             str(labels.get(p.category, "")),
             p.external_ref,
             timezone.localtime(p.created_at),
@@ -308,14 +312,7 @@ def _companies(request: HttpRequest) -> tuple[list[str], Iterator[list[Any]]]:
         _("SIREN"),
         _("SIRET"),
         _("N° TVA"),
-        _("Adresse"),
-        _("Complément"),
-        _("Code postal"),
-        _("Ville"),
-        _("Pays"),
-        _("Téléphone"),
-        _("Portable"),
-        _("E-mail"),
+        *_address_headers(),
         _("Site web"),
         _("Catégorie"),
         _("Référence externe"),
@@ -326,20 +323,12 @@ def _companies(request: HttpRequest) -> tuple[list[str], Iterator[list[Any]]]:
     def rows() -> Iterator[list[Any]]:
         qs = contacts.companies_list(request.user, **_customer_filters(request))
         for c in qs.iterator(chunk_size=1000):
-            phone, mobile, email = _points(c)
             yield [
                 c.name,
                 c.siren,
                 c.siret,
                 c.vat_number,
-                c.street,
-                c.street2,
-                c.postcode,
-                c.city,
-                c.country,
-                phone,
-                mobile,
-                email,
+                *_address_cells(c),
                 c.website,
                 str(labels.get(c.category, "")),
                 c.external_ref,

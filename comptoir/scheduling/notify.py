@@ -293,43 +293,56 @@ def _confirm(visit: Visit, event: str, **extra: Any) -> None:
     template = TEMPLATES.get(event)
     if template is None or messaging is None:
         return
-    interaction = visit.interaction
     key = f"visit:{visit.pk}:{event}:{visit.starts_at.isoformat()}"
     if event == RESCHEDULED:
         # Moved back and forth: each move is a change the customer must hear about.
-        key += f":{event_sequence(interaction)}"
+        key += f":{event_sequence(visit.interaction)}"
+    with transaction.atomic():
+        _send_to_customer(
+            visit, template, key, invitation="CANCEL" if event == CANCELLED else "REQUEST"
+        )
+
+
+def _send_to_customer(visit: Visit, template: str, key: str, *, invitation: str = "") -> None:
+    """``template`` to the customer by e-mail and by SMS, each sent once for ``key``.
+
+    ``invitation``: the iCalendar method ("REQUEST", "CANCEL") of an invitation to attach to
+    the e-mail; none when empty.
+    """
     context = visit_context(visit)
     email = recipient_email(visit)
-    with transaction.atomic():
-        if email:
-            messaging.message_send(
-                workspace=visit.workspace,
-                channel=EMAIL,
-                to=email,
-                template_code=template,
-                context=context,
-                interaction=interaction,
-                attachments=[
-                    (
-                        "rendez-vous.ics",
-                        visit_invitation(visit, attendee=email),
-                        # The method in the header too: mail programs then offer "add".
-                        f"text/calendar; method={'CANCEL' if event == CANCELLED else 'REQUEST'}",
-                    )
-                ],
-                dedupe_key=f"{key}:{EMAIL}",
+    if email:
+        attachments = []
+        if invitation:
+            attachments.append(
+                (
+                    "rendez-vous.ics",
+                    visit_invitation(visit, attendee=email),
+                    # The method in the header too: mail programs then offer "add".
+                    f"text/calendar; method={invitation}",
+                )
             )
-        mobile = recipient_mobile(visit)
-        if mobile:
-            messaging.message_send(
-                workspace=visit.workspace,
-                channel=SMS,
-                to=mobile,
-                template_code=template,
-                context=context,
-                interaction=interaction,
-                dedupe_key=f"{key}:{SMS}",
-            )
+        messaging.message_send(
+            workspace=visit.workspace,
+            channel=EMAIL,
+            to=email,
+            template_code=template,
+            context=context,
+            interaction=visit.interaction,
+            attachments=attachments,
+            dedupe_key=f"{key}:{EMAIL}",
+        )
+    mobile = recipient_mobile(visit)
+    if mobile:
+        messaging.message_send(
+            workspace=visit.workspace,
+            channel=SMS,
+            to=mobile,
+            template_code=template,
+            context=context,
+            interaction=visit.interaction,
+            dedupe_key=f"{key}:{SMS}",
+        )
 
 
 LIVE_CHANGES = {BOOKED: "created", RESCHEDULED: "moved", CANCELLED: "cancelled"}
@@ -465,26 +478,4 @@ def _remind(visit: Visit, reminder: Reminder) -> None:
         return
     template = REMINDER_TEMPLATES[ReminderKind(reminder.kind)]
     key = f"reminder:{visit.pk}:{reminder.kind}:{visit.starts_at.isoformat()}"
-    context = visit_context(visit)
-    email = recipient_email(visit)
-    if email:
-        messaging.message_send(
-            workspace=visit.workspace,
-            channel=EMAIL,
-            to=email,
-            template_code=template,
-            context=context,
-            interaction=visit.interaction,
-            dedupe_key=f"{key}:{EMAIL}",
-        )
-    mobile = recipient_mobile(visit)
-    if mobile:
-        messaging.message_send(
-            workspace=visit.workspace,
-            channel=SMS,
-            to=mobile,
-            template_code=template,
-            context=context,
-            interaction=visit.interaction,
-            dedupe_key=f"{key}:{SMS}",
-        )
+    _send_to_customer(visit, template, key)
