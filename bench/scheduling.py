@@ -140,7 +140,7 @@ def generate(rng: random.Random):  # type: ignore[no-untyped-def]
             day = today + dt.timedelta(days=rng.randrange(1, DAYS))
             if day.weekday() >= 5:
                 continue
-            hour = rng.choice([8, 9, 10, 14, 15, 16])
+            hour = rng.choice([8, 10, 14, 16])  # 75-minute blocks that never overlap
             start = dt.datetime.combine(day, dt.time(hour), tz)
             if (tech.pk, start) in taken:
                 continue
