@@ -54,6 +54,7 @@ from comptoir.contacts.models import Source as ContactSource
 from comptoir.dedupe import services as dedupe
 from comptoir.dedupe.models import ScanJob, ScanStatus
 from comptoir.demo import data
+from comptoir.lib.holidays import french_holidays
 from comptoir.scheduling.models import (
     Absence,
     Channel,
@@ -1919,7 +1920,7 @@ class DemoLoader:
         rng = random.Random(SEED + weeks)  # noqa: S311 - its own draws: the rest stays the same
         days = self.workdays(self.today - dt.timedelta(weeks=weeks), self.today)
         hours, zone = workspace_clock(self.workspace.pk)
-        holidays = sla.french_holidays()
+        holidays = french_holidays()
         targets = {
             p.priority: (p.first_response_minutes, p.resolution_minutes)
             for p in SlaPolicy.objects.filter(workspace=self.workspace)

@@ -17,11 +17,11 @@ from comptoir.accounts.models import Workspace
 from comptoir.calls.models import FINISHED as CALL_FINISHED
 from comptoir.calls.models import Call, CallStatus
 from comptoir.field.models import DetectedNeed
+from comptoir.lib.holidays import french_holidays
 from comptoir.lib.stats import Stats
 from comptoir.portal.models import Survey
 from comptoir.scheduling.models import Absence, Technician, Visit, VisitStatus, WorkingHours
 from comptoir.tickets.models import Status, Ticket, TicketChannel
-from comptoir.tickets.sla import french_holidays
 
 # Targets shown next to the figures.
 SLA_TARGET_PERCENT = 95

@@ -14,6 +14,7 @@ from django.utils import timezone
 from comptoir.activities.models import Interaction, Kind, State
 from comptoir.activities.selectors import interactions_for
 from comptoir.contacts.models import ContactKind, ContactPoint
+from comptoir.lib.holidays import holiday_name
 from comptoir.scheduling.models import (
     Absence,
     ServiceType,
@@ -23,7 +24,6 @@ from comptoir.scheduling.models import (
     VisitStatus,
     WorkingHours,
 )
-from comptoir.scheduling.slots import holiday_name
 
 
 def technicians_for(user: Any) -> QuerySet[Technician]:

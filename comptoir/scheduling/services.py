@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from comptoir.activities.models import Interaction, Kind, Process, Stage, State
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
+from comptoir.lib.holidays import holiday_name
 from comptoir.scheduling import defaults
 from comptoir.scheduling.models import (
     DEFAULT_CAPACITY_MINUTES,
@@ -35,7 +36,6 @@ from comptoir.scheduling.slots import (
     booking_settings,
     conflicts,
     find_slots,
-    holiday_name,
     locate,
     point_of,
     qualified_technicians,

@@ -18,15 +18,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays as holiday_calendars
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.activities.models import Interaction, Kind, State, format_minutes
 from comptoir.lib.geo import Point, geocoder, haversine_km, travel_minutes
+from comptoir.lib.holidays import holiday_name
 from comptoir.scheduling.models import (
     Absence,
     BookingSettings,
@@ -80,16 +79,6 @@ class _TechDay:
 def booking_settings(workspace_id: int) -> BookingSettings:
     found, _created = BookingSettings.objects.get_or_create(workspace_id=workspace_id)
     return found
-
-
-@lru_cache(maxsize=16)
-def _holidays(years: tuple[int, ...]) -> dict[dt.date, str]:
-    return dict(holiday_calendars.country_holidays("FR", years=years, language="fr"))
-
-
-def holiday_name(day: dt.date) -> str | None:
-    """The French public holiday on ``day`` (« Noël »), or None."""
-    return _holidays((day.year,)).get(day)
 
 
 def point_of(latitude: object, longitude: object) -> Point | None:

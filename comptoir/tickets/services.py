@@ -21,6 +21,7 @@ from comptoir.activities.selectors import processes_for
 from comptoir.activities.services import interaction_create, interaction_update, note_add
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
+from comptoir.lib.holidays import french_holidays
 from comptoir.live.services import publish as live_publish
 from comptoir.messaging.models import Channel as MessageChannel
 from comptoir.messaging.models import MessageTemplate
@@ -259,7 +260,7 @@ def _compute_due(ticket: Ticket) -> None:
     """Due times = opening + targets + the open minutes spent waiting for the customer."""
     hours, zone = workspace_clock(ticket.workspace_id)
     first, resolution = _targets(ticket.workspace_id, ticket.priority)
-    holidays = sla.french_holidays()
+    holidays = french_holidays()
     ticket.first_response_due_at = sla.add_business_minutes(
         ticket.created_at, first + ticket.paused_minutes, hours, holidays, zone
     )
@@ -274,7 +275,7 @@ def _pause_minutes(ticket: Ticket, until: dt.datetime) -> int:
     hours, zone = workspace_clock(ticket.workspace_id)
     return max(
         0,
-        sla.business_minutes_between(ticket.paused_at, until, hours, sla.french_holidays(), zone),
+        sla.business_minutes_between(ticket.paused_at, until, hours, french_holidays(), zone),
     )
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Container, Iterator, Mapping, Sequence
-from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-import holidays as holiday_calendars
 
 # weekday (0 = Monday) → opening intervals [(opens, closes)] in local wall-clock time.
 WeekHours = Mapping[int, Sequence[tuple[dt.time, dt.time]]]
@@ -28,18 +25,6 @@ DEFAULT_HOURS: dict[int, list[tuple[dt.time, dt.time]]] = {
 
 class NoBusinessHours(ValueError):
     """The week has no open minute: no due time can be computed."""
-
-
-@lru_cache(maxsize=1)
-def french_holidays() -> Container[dt.date]:
-    """French public holidays of any year (years are loaded on first use)."""
-    return holiday_calendars.country_holidays("FR", language="fr")
-
-
-def holiday_name(day: dt.date) -> str | None:
-    """The French public holiday on ``day`` (« Noël »), or None."""
-    calendar = holiday_calendars.country_holidays("FR", years=(day.year,), language="fr")
-    return calendar.get(day)
 
 
 def _open_intervals(

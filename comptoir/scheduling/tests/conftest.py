@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from comptoir.scheduling.slots import holiday_name
+from comptoir.lib.holidays import holiday_name
 from comptoir.scheduling.tests.factories import TechnicianFactory
 
 PARIS = ZoneInfo("Europe/Paris")

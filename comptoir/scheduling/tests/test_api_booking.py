@@ -170,7 +170,7 @@ def _monday_after_last_sunday(year, month):
 @pytest.mark.parametrize(("month", "utc_hour"), [(3, 6), (10, 7)])
 def test_monday_8_00_after_a_clock_change_is_8_00_in_paris(client, duret, gaetan, month, utc_hour):
     """Summer time starts on the last Sunday of March and ends on the last one of October."""
-    from comptoir.scheduling.slots import holiday_name
+    from comptoir.lib.holidays import holiday_name
 
     year = dt.date.today().year + 1
     while holiday_name(day := _monday_after_last_sunday(year, month)) or day.month == 11:

@@ -73,7 +73,7 @@ def test_the_same_slot_cannot_be_booked_twice(workspace, agent, gaetan, monday):
 
 def next_holiday(after):
     """The next public holiday on a weekday (a day the technicians would otherwise work)."""
-    from comptoir.scheduling.slots import holiday_name
+    from comptoir.lib.holidays import holiday_name
 
     day = after
     while not holiday_name(day) or day.weekday() >= 5:

@@ -10,10 +10,10 @@ from comptoir.accounts.models import Role
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.activities.tests.factories import AppointmentFactory
 from comptoir.contacts.tests.factories import PersonFactory, SiteFactory
+from comptoir.lib.holidays import holiday_name
 from comptoir.live.selectors import topic_allowed
 from comptoir.scheduling.models import Channel
 from comptoir.scheduling.services import visit_book, visit_cancel
-from comptoir.scheduling.slots import holiday_name
 from comptoir.scheduling.tests.conftest import at
 from comptoir.scheduling.tests.factories import AbsenceFactory, TechnicianFactory, service
 

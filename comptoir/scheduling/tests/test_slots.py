@@ -154,7 +154,7 @@ def test_working_hours_follow_wall_clock_time_across_daylight_saving(workspace, 
 
 
 def holiday_free(day):
-    from comptoir.scheduling.slots import holiday_name
+    from comptoir.lib.holidays import holiday_name
 
     return holiday_name(day) is None
 

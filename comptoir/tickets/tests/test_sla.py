@@ -5,13 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from comptoir.lib.holidays import french_holidays, holiday_name
 from comptoir.tickets.sla import (
     DEFAULT_HOURS,
     NoBusinessHours,
     add_business_minutes,
     business_minutes_between,
-    french_holidays,
-    holiday_name,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
