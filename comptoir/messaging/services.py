@@ -211,6 +211,18 @@ def _attachment(item: Any) -> dict[str, str]:
     }
 
 
+def templates_ensure(*, workspace_id: int, code: str, subject: str, email: str, sms: str) -> None:
+    """Create a message's e-mail and SMS texts on first use, for apps whose messages are not
+    seeded with the workspace; kept as they are once they exist (editable in Réglages)."""
+    for channel, subj, body in ((Channel.EMAIL, subject, email), (Channel.SMS, "", sms)):
+        MessageTemplate.objects.get_or_create(
+            workspace_id=workspace_id,
+            code=code,
+            channel=channel,
+            defaults={"subject": subj, "body": body},
+        )
+
+
 def message_send(
     *,
     workspace: Any,

@@ -30,9 +30,9 @@ from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
 from comptoir.contacts.models import ContactKind, ContactLabel, ContactPoint, Person
 from comptoir.lib.phone import try_normalize_phone
-from comptoir.messaging.models import Channel, MessageTemplate
+from comptoir.messaging.models import Channel
 from comptoir.messaging.rendering import company_context
-from comptoir.messaging.services import message_send
+from comptoir.messaging.services import message_send, templates_ensure
 from comptoir.portal import defaults
 from comptoir.portal.models import (
     CODE_LIFETIME,
@@ -112,13 +112,7 @@ def portal_settings_update(
 def _ensure_templates(workspace_id: int, code: str) -> None:
     """Create this message's French texts on first use (then editable in Réglages › Messages)."""
     subject, email, sms = defaults.TEMPLATES[code]
-    for channel, subj, body in ((Channel.EMAIL, subject, email), (Channel.SMS, "", sms)):
-        MessageTemplate.objects.get_or_create(
-            workspace_id=workspace_id,
-            code=code,
-            channel=channel,
-            defaults={"subject": subj, "body": body},
-        )
+    templates_ensure(workspace_id=workspace_id, code=code, subject=subject, email=email, sms=sms)
 
 
 def _public_url(path: str) -> str:

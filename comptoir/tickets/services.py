@@ -24,9 +24,8 @@ from comptoir.audit.services import audit_record, snapshot
 from comptoir.lib.holidays import french_holidays
 from comptoir.live.services import publish as live_publish
 from comptoir.messaging.models import Channel as MessageChannel
-from comptoir.messaging.models import MessageTemplate
 from comptoir.messaging.rendering import company_context
-from comptoir.messaging.services import message_send
+from comptoir.messaging.services import message_send, templates_ensure
 from comptoir.tickets import defaults, sla
 from comptoir.tickets.models import (
     FINISHED_STATUSES,
@@ -557,19 +556,6 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _ensure_reply_templates(workspace_id: int) -> None:
-    for channel, subject, body in (
-        (MessageChannel.EMAIL, defaults.REPLY_SUBJECT, defaults.REPLY_EMAIL),
-        (MessageChannel.SMS, "", defaults.REPLY_SMS),
-    ):
-        MessageTemplate.objects.get_or_create(
-            workspace_id=workspace_id,
-            code=defaults.REPLY_TEMPLATE_CODE,
-            channel=channel,
-            defaults={"subject": subject, "body": body},
-        )
-
-
 @transaction.atomic
 def ticket_reply(*, ticket: Ticket, by: Any, body: str, via: str = "") -> TicketMessage:
     """A public answer to the requester: sent by e-mail or SMS (or given by phone), it counts
@@ -608,7 +594,13 @@ def ticket_reply(*, ticket: Ticket, by: Any, body: str, via: str = "") -> Ticket
         created_at=now,
     )
     if recipient is not None:
-        _ensure_reply_templates(ticket.workspace_id)
+        templates_ensure(
+            workspace_id=ticket.workspace_id,
+            code=defaults.REPLY_TEMPLATE_CODE,
+            subject=defaults.REPLY_SUBJECT,
+            email=defaults.REPLY_EMAIL,
+            sms=defaults.REPLY_SMS,
+        )
         headers: dict[str, str] = {}
         if recipient.channel == MessageChannel.EMAIL:
             for _receiver, extra in ticket_reply_headers.send(Ticket, ticket=ticket):
