@@ -32,7 +32,12 @@ def recent_bookings(request: HttpRequest) -> HttpResponse:
             channel__in=[Channel.ONLINE, Channel.API],
             created_at__gte=since,
         )
-        .select_related("interaction", "technician__user", "service_type")
+        .select_related(
+            "interaction__person",
+            "interaction__company",
+            "technician__user",
+            "service_type",
+        )
         .order_by("-created_at", "-id")
     )
     rows = list(visits[: SHOWN + 1])

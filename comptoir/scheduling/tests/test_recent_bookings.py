@@ -66,3 +66,14 @@ def test_the_office_desk_loads_the_panel_a_technicians_desk_does_not(client, age
     assert URL in client.get(reverse("activities:desk")).content.decode()
     client.force_login(technician)
     assert URL not in client.get(reverse("activities:desk")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_panel_reads_a_fixed_number_of_queries(
+    agent_client, workspace, gaetan, monday, django_assert_max_num_queries
+):
+    for hour, name in ((8, "Dupont"), (10, "Martin"), (14, "Durand"), (16, "Petit")):
+        booked(workspace, at(monday, hour), "online", name)
+    with django_assert_max_num_queries(5):
+        html = agent_client.get(URL).content.decode()
+    assert all(name in html for name in ("Dupont", "Martin", "Durand", "Petit"))
