@@ -41,6 +41,8 @@ from comptoir.messaging.models import Channel
 from comptoir.messaging.services import appointment_context, message_send
 from comptoir.scheduling.models import ServiceType, Visit
 from comptoir.scheduling.selectors import contact_for
+from comptoir.tickets.selectors import ticket_for_request
+from comptoir.tickets.services import VisitEvent, ticket_visit_event
 
 # --- seeding ---------------------------------------------------------------------------------
 
@@ -394,6 +396,7 @@ def _report_complete(*, visit: Visit, by: Any, sub: Submission) -> ReportResult:
     )
     _report_send(report, visit, pdf)
     _report_link(report, visit, by)
+    _report_on_ticket(report, visit, pdf, by)
     return ReportResult(report=report, replayed=False)
 
 
@@ -456,6 +459,27 @@ def _report_link(report: InterventionReport, visit: Visit, by: Any) -> None:
     note_add(interaction=visit.interaction, body=body, by=by)
     if visit.request_id and visit.request_id != visit.interaction_id:
         note_add(interaction=visit.request, body=body, by=by)  # type: ignore[arg-type]
+
+
+def _report_on_ticket(report: InterventionReport, visit: Visit, pdf: bytes, by: Any) -> None:
+    """The ticket the visit answers keeps the signed report (PDF attached, internal note)."""
+    ticket = ticket_for_request(visit.workspace_id, visit.request_id)
+    if ticket is None:
+        return
+    summary = _(
+        "Intervention {reference} terminée par {name} ; rapport signé par {signer} (PDF joint)."
+    ).format(
+        reference=visit.reference,
+        name=visit.technician.user.first_name or visit.technician.name,
+        signer=report.signer_name,
+    )
+    ticket_visit_event(
+        ticket=ticket,
+        event=VisitEvent.REPORTED,
+        summary=summary,
+        by=by,
+        report=(f"rapport-{visit.reference}.pdf", pdf),
+    )
 
 
 # --- needs detected on site ------------------------------------------------------------------

@@ -10,4 +10,9 @@ urlpatterns = [
         desk_views.recent_bookings,
         name="recent_bookings",
     ),
+    path(
+        "planning/demande/<int:ticket_pk>/interventions/",
+        desk_views.ticket_visits,
+        name="ticket_visits",
+    ),
 ]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from comptoir.activities.models import Interaction, Kind, Process, Stage, State
@@ -40,6 +40,8 @@ from comptoir.scheduling.slots import (
     point_of,
     qualified_technicians,
 )
+from comptoir.tickets.selectors import ticket_for_request
+from comptoir.tickets.services import VisitEvent, ticket_visit_event
 
 # Events announced after commit to whoever listens (confirmations, reminders, live views).
 BOOKED, RESCHEDULED, CANCELLED = "booked", "rescheduled", "cancelled"
@@ -252,6 +254,49 @@ def _announce(visit_id: int, event: str, **extra: Any) -> None:
     transaction.on_commit(lambda: notify.visit_event(visit_id, event, **extra))
 
 
+# --- the ticket a visit answers --------------------------------------------------------------
+
+
+def visit_summary(visit: Visit, event: str) -> str:
+    """« Intervention V-2026-0012 planifiée le jeudi 26/11 à 8 h 00 avec Gaëtan (Dépannage). »"""
+    start = timezone.localtime(visit.starts_at, ZoneInfo(visit.workspace.timezone))
+    values = {
+        "reference": visit.reference,
+        "day": formats.date_format(start, "l d/m/Y"),
+        "time": f"{start.hour} h {start.minute:02d}",
+        "name": visit.technician.user.first_name or visit.technician.name,
+        "service": visit.service_type.name,
+    }
+    texts = {
+        VisitEvent.BOOKED: _(
+            "Intervention %(reference)s planifiée le %(day)s à %(time)s avec %(name)s "
+            "(%(service)s)."
+        ),
+        VisitEvent.MOVED: _(
+            "Intervention %(reference)s déplacée au %(day)s à %(time)s avec %(name)s."
+        ),
+        VisitEvent.CANCELLED: _("Intervention %(reference)s du %(day)s annulée."),
+    }
+    return texts[event] % values
+
+
+def _follow_ticket(visit: Visit, event: str, by: Any = None) -> None:
+    """The ticket this visit answers (its request) hears of the booking, move or cancel."""
+    ticket = ticket_for_request(visit.workspace_id, visit.request_id)
+    if ticket is None:
+        return
+    left = 0
+    if event == VisitEvent.CANCELLED:
+        left = (
+            Visit.objects.filter(request_id=visit.request_id, status=VisitStatus.CONFIRMED)
+            .exclude(pk=visit.pk)
+            .count()
+        )
+    ticket_visit_event(
+        ticket=ticket, event=event, summary=visit_summary(visit, event), by=by, visits_left=left
+    )
+
+
 # --- booking -------------------------------------------------------------------------------
 
 
@@ -435,6 +480,7 @@ def _book(
     visit.workspace = service.workspace
     _plan_reminders(visit)
     audit_record(actor=by, instance=interaction, action=Action.CREATE)
+    _follow_ticket(visit, VisitEvent.BOOKED, by)
     _announce(visit.pk, BOOKED)
     return visit
 
@@ -480,13 +526,15 @@ def visit_reschedule(
         interaction.starts_at = starts_at
         interaction.duration_minutes = minutes
         interaction.owner = technician.user
-        _sync(visit, interaction, technician=technician)
+        _sync(visit, interaction, technician=technician, by=by)
         interaction.save()
         audit_record(actor=by, instance=interaction, action=Action.UPDATE, before=before)
     return visit
 
 
-def _sync(visit: Visit, interaction: Interaction, *, technician: Technician) -> None:
+def _sync(
+    visit: Visit, interaction: Interaction, *, technician: Technician, by: Any = None
+) -> None:
     """Align the visit on its appointment; refuse (rolled back) if it now collides."""
     old_owner = visit.technician.user_id
     visit.technician = technician
@@ -502,6 +550,7 @@ def _sync(visit: Visit, interaction: Interaction, *, technician: Technician) -> 
             {"starts_at": _("Ce créneau vient d'être pris : choisissez-en un autre.")}
         ) from error
     _plan_reminders(visit)
+    _follow_ticket(visit, VisitEvent.MOVED, by)
     _announce(visit.pk, RESCHEDULED, previous_owner_id=old_owner)
 
 
@@ -519,17 +568,18 @@ def visit_cancel(*, visit: Visit, by: Any = None, reason: str = "") -> Visit:
         if reason:
             interaction.outcome = reason
         interaction.save()
-        _cancel_visit(visit)
+        _cancel_visit(visit, by)
         audit_record(actor=by, instance=interaction, action=Action.UPDATE, before=before)
     return visit
 
 
-def _cancel_visit(visit: Visit) -> None:
+def _cancel_visit(visit: Visit, by: Any = None) -> None:
     now = timezone.now()
     visit.status = VisitStatus.CANCELLED
     visit.cancelled_at = now
     visit.save(update_fields=["status", "cancelled_at"])
     Reminder.objects.filter(visit=visit, sent_at__isnull=True).update(cancelled_at=now)
+    _follow_ticket(visit, VisitEvent.CANCELLED, by)
     _announce(visit.pk, CANCELLED)
 
 
@@ -550,7 +600,7 @@ def interaction_changing_check(
     if not visit.is_confirmed:
         return
     if interaction.state == State.CANCELLED:
-        _cancel_visit(visit)
+        _cancel_visit(visit, by)
         return
     moved = (
         interaction.starts_at != visit.starts_at
@@ -579,7 +629,7 @@ def interaction_changing_check(
     )
     if reasons:
         raise ValidationError({"starts_at": reasons})
-    _sync(visit, interaction, technician=technician)
+    _sync(visit, interaction, technician=technician, by=by)
 
 
 # --- technicians and absences --------------------------------------------------------------

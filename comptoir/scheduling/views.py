@@ -30,6 +30,7 @@ from comptoir.scheduling.forms import BookingNeedForm, PlanningMoveForm
 from comptoir.scheduling.models import Channel, Technician, WorkingHours
 from comptoir.scheduling.services import SlotTaken, visit_book, visit_reschedule
 from comptoir.scheduling.slots import Need, Slot, conflicts, find_slots
+from comptoir.tickets.selectors import ticket_for_request
 
 PLANNING_MAX_DAYS = 62
 BOARD_HOURS = (7, 20)  # the board shows 7:00-20:00; the rest of the day is off hours anyway
@@ -324,6 +325,9 @@ def book(request: HttpRequest) -> HttpResponse:
         else:
             sent = bool(contact["contact_phone"] or contact["contact_email"])
             messages.success(request, confirmed_message(visit, sent))
+            ticket = ticket_for_request(user.workspace_id, visit.request_id)
+            if ticket is not None:  # booked from a ticket: back to it, now « Planifié »
+                return redirect(ticket)
             return redirect(visit.interaction.get_absolute_url())
     if form.is_valid() and not slots:
         slots = _proposals(user, form)

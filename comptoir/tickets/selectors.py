@@ -45,6 +45,13 @@ def ticket_detail(user: Any, ticket_id: int) -> Ticket:
     )
 
 
+def ticket_for_request(workspace_id: int, interaction_id: int | None) -> Ticket | None:
+    """The ticket whose timeline interaction is ``interaction_id`` (a visit's request), if any."""
+    if interaction_id is None:
+        return None
+    return Ticket.objects.filter(workspace_id=workspace_id, interaction_id=interaction_id).first()
+
+
 def open_tickets_for_customer(
     user: Any, *, person: Any = None, company: Any = None, limit: int | None = None
 ) -> list[Ticket]:

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -56,6 +57,7 @@ __all__ = [
     "ticket_reply",
     "ticket_set_status",
     "ticket_update",
+    "ticket_visit_event",
     "tickets_seed",
     "tickets_warn_due",
 ]
@@ -707,6 +709,84 @@ def ticket_message_receive(
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
     _live(ticket, change="message", by=None)
     return message
+
+
+# --- visits planned for a ticket ----------------------------------------------------------------
+
+
+class VisitEvent:
+    BOOKED = "booked"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    REPORTED = "reported"
+
+
+@transaction.atomic
+def ticket_visit_event(
+    *,
+    ticket: Ticket,
+    event: str,
+    summary: str,
+    by: Any = None,
+    visits_left: int = 0,
+    report: tuple[str, bytes] | None = None,
+) -> Ticket:
+    """A visit for this ticket was booked, moved, cancelled or reported: the ticket follows.
+
+    Booked: « Planifié » (the confirmation sent to the customer is the first response).
+    Cancelled with no other visit planned: back to « En cours ». Reported: the report PDF
+    (``report`` = file name, bytes) is attached. Each event leaves an internal note
+    (``summary``). A finished ticket only gets the note. ``by`` may be None (online booking).
+    """
+    ticket = Ticket.objects.select_for_update().select_related("interaction").get(pk=ticket.pk)
+    before = snapshot(ticket)
+    now = timezone.now()
+    old_status = ticket.status
+    status = ""
+    if event == VisitEvent.BOOKED and ticket.is_open:
+        status = Status.SCHEDULED
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+    elif event == VisitEvent.CANCELLED and ticket.status == Status.SCHEDULED and not visits_left:
+        status = Status.IN_PROGRESS
+    if status and status != old_status:
+        _apply_status(ticket, status, now)
+        if old_status == Status.WAITING:
+            _compute_due(ticket)
+    ticket.save()
+    author = by if getattr(by, "pk", None) and by.workspace_id == ticket.workspace_id else None
+    message = TicketMessage.objects.create(
+        workspace_id=ticket.workspace_id,
+        ticket=ticket,
+        kind=MessageKind.NOTE,
+        author=author,
+        author_name="" if author else _("Planning"),
+        body=summary.strip() or "—",
+    )
+    if report is not None:
+        filename, content = report
+        attachment = TicketAttachment(
+            workspace_id=ticket.workspace_id,
+            ticket=ticket,
+            message=message,
+            filename=filename[:200],
+            content_type="application/pdf",
+            size=len(content),
+            uploaded_by=author,
+        )
+        attachment.file.save(filename, ContentFile(content), save=False)
+        attachment.save()
+    audit_record(actor=author, instance=ticket, action=Action.UPDATE, before=before)
+    if ticket.status != old_status and ticket.interaction is not None:
+        Interaction.objects.filter(pk=ticket.interaction.pk).update(
+            state=INTERACTION_STATES[Status(ticket.status)], updated_at=now
+        )
+        transaction.on_commit(
+            lambda: ticket_status_changed.send(Ticket, ticket=ticket, before=old_status, by=author),
+            robust=True,
+        )
+    _live(ticket, change="updated", by=author)
+    return ticket
 
 
 # --- attachments -----------------------------------------------------------------------------

@@ -215,3 +215,33 @@ def test_the_pdf_reads_like_a_french_report(gaetan, dupont, workspace):
         for expected in ("Rapport d'intervention", name, "Total TTC", "198,99", "Signé le"):
             assert expected in text, expected
     assert report_pdf(report)[:4] == b"%PDF"
+
+
+def test_the_report_of_a_ticket_visit_lands_on_the_ticket(
+    gaetan_client, today_visit, agent, client, django_capture_on_commit_callbacks
+):
+    from comptoir.tickets.models import MessageKind
+    from comptoir.tickets.tests.factories import open_ticket
+
+    person, site = today_visit.interaction.person, today_visit.interaction.site
+    ticket = open_ticket(by=agent, person=person, site=site, subject="Disjoncteur qui saute")
+    today_visit.request = ticket.interaction
+    today_visit.save()
+    data = full_report(today_visit)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit(gaetan_client, today_visit, data).status_code == 200
+        # The phone sends it again after a bad connection: still one PDF on the ticket.
+        submit(gaetan_client, today_visit, full_report(today_visit, uuid=data["uuid"]))
+
+    (attachment,) = ticket.attachments.all()
+    assert attachment.filename == f"rapport-{today_visit.reference}.pdf"
+    assert attachment.content_type == "application/pdf"
+    assert attachment.file.read()[:4] == b"%PDF"
+    note = ticket.messages.get(kind=MessageKind.NOTE)
+    assert today_visit.reference in note.body and "Pierre Dupont" in note.body
+    assert attachment.message == note
+
+    client.force_login(agent)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    assert reverse("tickets:attachment", args=[attachment.pk]) in page
+    assert f"rapport-{today_visit.reference}.pdf" in page
