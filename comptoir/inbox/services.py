@@ -41,6 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from imapclient import IMAPClient  # type: ignore[import-untyped]
 from imapclient.exceptions import (  # type: ignore[import-untyped]
     IMAPClientError,
@@ -49,7 +50,7 @@ from imapclient.exceptions import (  # type: ignore[import-untyped]
 
 from comptoir.accounts.models import Role, User
 from comptoir.accounts.services import require_writer
-from comptoir.activities.models import Kind, Process, State
+from comptoir.activities.models import Interaction, Kind, Process, State
 from comptoir.activities.services import interaction_create
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
@@ -608,6 +609,32 @@ def _sender_label(parsed: ParsedMail) -> str:
     return parsed.from_address
 
 
+def _timeline_entry(
+    ticket: Ticket, parsed: ParsedMail, body: str, mailbox: Mailbox
+) -> Interaction | None:
+    """The customer's e-mail on a ticket also shows on their timeline, done, like any e-mail."""
+    actor = _actor(mailbox)
+    process = Process.objects.filter(workspace_id=ticket.workspace_id, code="email").first()
+    if actor is None or process is None or (ticket.person_id is None and ticket.company_id is None):
+        return None
+    subject = parsed.subject or ticket.subject
+    return interaction_create(
+        by=actor,
+        owner=actor,
+        process=process,
+        kind=Kind.TASK,
+        state=State.DONE,
+        subject=_("E-mail reçu ({reference}) : {subject}").format(
+            reference=ticket.reference, subject=subject
+        )[:200],
+        person=ticket.person,
+        company=ticket.company,
+        site=ticket.site,
+        starts_at=timezone.now(),
+        outcome="\n".join([_("De : {sender}").format(sender=_sender_label(parsed)), "", body]),
+    )
+
+
 def _route(inbound: InboundMessage, parsed: ParsedMail, mailbox: Mailbox) -> None:
     workspace_id = inbound.workspace_id
     person, company = _sender(workspace_id, parsed.from_address)
@@ -632,7 +659,11 @@ def _route(inbound: InboundMessage, parsed: ParsedMail, mailbox: Mailbox) -> Non
             body = "\n".join([body, "", *left]).strip()
         if not body:
             body = (
-                _("(e-mail sans texte, {count} pièce(s) jointe(s))").format(count=len(kept))
+                ngettext(
+                    "(e-mail sans texte, {count} pièce jointe)",
+                    "(e-mail sans texte, {count} pièces jointes)",
+                    len(kept),
+                ).format(count=len(kept))
                 if kept
                 else _("(e-mail sans texte)")
             )
@@ -643,6 +674,7 @@ def _route(inbound: InboundMessage, parsed: ParsedMail, mailbox: Mailbox) -> Non
         inbound.outcome = Outcome.TICKET_MESSAGE
         inbound.ticket, inbound.ticket_message = ticket, message
         inbound.reason = " ".join(left)[:500]
+        inbound.interaction = _timeline_entry(ticket, parsed, body, mailbox)
         return
     actor = _actor(mailbox)
     if actor is None:
@@ -831,9 +863,11 @@ def mailbox_test_connection(*, mailbox: Mailbox) -> tuple[bool, str]:
         )
     _close(client)
     count = int(info.get(b"EXISTS", 0))
-    return True, _("Connexion réussie : {count} message(s) dans « {folder} ».").format(
-        count=count, folder=mailbox.folder
-    )
+    return True, ngettext(
+        "Connexion réussie : {count} message dans « {folder} ».",
+        "Connexion réussie : {count} messages dans « {folder} ».",
+        count,
+    ).format(count=count, folder=mailbox.folder)
 
 
 @dataclass

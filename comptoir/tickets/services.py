@@ -673,6 +673,11 @@ def ticket_note(*, ticket: Ticket, by: Any, body: str) -> TicketMessage:
         body=_clean_body(body),
     )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    if (
+        ticket.interaction is not None
+        and processes_for(by).filter(pk=ticket.interaction.process_id).exists()
+    ):  # the customer's timeline keeps the team's notes too (never shown to the customer)
+        note_add(interaction=ticket.interaction, body=message.body, by=by)
     return message
 
 

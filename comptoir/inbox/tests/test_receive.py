@@ -62,6 +62,11 @@ def test_reference_in_subject_adds_a_customer_message_to_the_ticket(
     assert message.author_person == dupont
     assert "jean.dupont@example.fr" in message.author_name
     assert inbound.raw.read() == raw
+    # It is on his timeline too, as an e-mail received about that ticket.
+    entry = inbound.interaction
+    assert entry.person == dupont and entry.state == State.DONE
+    assert entry.subject.startswith(f"E-mail reçu ({ticket.reference})")
+    assert "Ça recommence." in entry.outcome
 
 
 def test_plus_address_names_the_ticket_without_reference_in_subject(workspace, agent, mailbox):
@@ -358,3 +363,20 @@ def test_concurrent_deliveries_of_one_email_add_one_message(workspace, agent):
     assert sum(not r.duplicate for r in results) == 1
     assert ticket.messages.filter(kind=MessageKind.INCOMING).count() == 1
     assert InboundMessage.objects.filter(workspace=workspace).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ([("plan.pdf", PDF, "application/pdf")], "(e-mail sans texte, 1 pièce jointe)"),
+        (
+            [("plan.pdf", PDF, "application/pdf"), ("photo.png", PNG, "image/png")],
+            "(e-mail sans texte, 2 pièces jointes)",
+        ),
+    ],
+)
+def test_an_email_with_only_attachments_says_how_many(workspace, agent, mailbox, files, said):
+    ticket = open_ticket(by=agent)
+    receive(workspace, build(subject=f"[{ticket.reference}] pièces", body="", attachments=files))
+
+    assert ticket.messages.get(kind=MessageKind.INCOMING).body == said

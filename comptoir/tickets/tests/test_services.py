@@ -215,6 +215,8 @@ def test_an_internal_note_is_never_sent(agent, mailoutbox):
     ticket.refresh_from_db()
     assert note.kind == "note" and ticket.first_response_at is None
     assert not Message.objects.exists() and not mailoutbox
+    # The customer's timeline keeps it, on the ticket's interaction.
+    assert ticket.interaction.notes.filter(body=note.body, author=agent).exists()
 
 
 def test_managers_edit_targets_and_hours_agents_cannot(agent, manager):
