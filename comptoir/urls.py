@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
+
+from comptoir.media.views import serve as serve_media
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="activities:desk", permanent=False)),
@@ -29,7 +30,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 if settings.COMPTOIR_SERVE_MEDIA:
-    # Embedded mode serves uploaded files itself; behind a proxy, let the proxy do it.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Uploaded files go through a view that checks who may see each one (docs/adr/0003); a web
+    # server in front must never serve MEDIA_ROOT itself. An object store hands out signed URLs.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
