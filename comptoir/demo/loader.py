@@ -257,6 +257,7 @@ class DemoLoader:
             self.create_key_interactions()
             self.create_past_visits()
             self.create_service_history()
+            self.create_dupont_ticket()
             self.date_audit_entries()
             pairs = self.scan_duplicates()
         self.log(f"  {created} interactions et leurs notes sur un an, et les semaines à venir.")
@@ -1787,6 +1788,7 @@ class DemoLoader:
             duration_minutes=90,
         )
         Interaction.objects.filter(pk=visit.pk).update(created_at=call_at)
+        self.dupont_request, self.dupont_appointment = request, visit
         Note.objects.bulk_create(
             [
                 Note(
@@ -1910,6 +1912,75 @@ class DemoLoader:
             )
         Visit.objects.bulk_create(visits)
         self.log(f"  {len(visits)} rendez-vous planifiés sur {weeks} semaines (délais mesurés).")
+
+    def create_dupont_ticket(self) -> None:
+        """M. Dupont's call of this morning is a ticket (T-…), « Planifié »: its visit with Gaëtan
+        answers it, so the ticket page shows the intervention and the planning shows the ticket."""
+        request, appointment = self.dupont_request, self.dupont_appointment
+        if Ticket.objects.filter(interaction=request).exists():
+            return
+        technician = Technician.objects.get(workspace=self.workspace, user=self.gaetan)
+        service = ServiceType.objects.get(workspace=self.workspace, code="depannage")
+        call_at = self.dupont_call
+        year = call_at.astimezone(PARIS).year
+        counter, _created = TicketCounter.objects.get_or_create(workspace=self.workspace, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        hours, zone = workspace_clock(self.workspace.pk)
+        holidays = french_holidays()
+        first, resolution = (
+            SlaPolicy.objects.filter(workspace=self.workspace, priority=Priority.P2)
+            .values_list("first_response_minutes", "resolution_minutes")
+            .first()
+        ) or (60, 960)
+        Ticket.objects.create(
+            workspace=self.workspace,
+            reference=f"T-{year}-{counter.last:04d}",
+            year=year,
+            number=counter.last,
+            person=self.dupont.person,
+            site=self.dupont.sites[0],
+            priority=Priority.P2,
+            channel=TicketChannel.PHONE,
+            subject="Le disjoncteur général saute",
+            description="Le disjoncteur général saute depuis hier soir, surtout quand le "
+            "chauffe-eau se met en route.",
+            status=TicketStatus.SCHEDULED,
+            assignee=self.claire,
+            created_by=self.claire,
+            interaction=request,
+            created_at=call_at,
+            first_response_at=call_at + dt.timedelta(minutes=4),
+            first_response_due_at=sla.add_business_minutes(call_at, first, hours, holidays, zone),
+            resolution_due_at=sla.add_business_minutes(call_at, resolution, hours, holidays, zone),
+        )
+        last_visit = max(
+            (
+                int(ref.rsplit("-", 1)[1])
+                for ref in Visit.objects.filter(
+                    workspace=self.workspace, reference__startswith=f"R-{year}-"
+                ).values_list("reference", flat=True)
+            ),
+            default=0,
+        )
+        Visit.objects.get_or_create(
+            interaction=appointment,
+            defaults={
+                "workspace": self.workspace,
+                "technician": technician,
+                "service_type": service,
+                "request": request,
+                "starts_at": appointment.starts_at,
+                "ends_at": appointment.starts_at
+                + dt.timedelta(minutes=90 + service.buffer_minutes),
+                "channel": Channel.PHONE,
+                "reference": f"R-{year}-{last_visit + 1:04d}",
+                "requested_at": call_at,
+                "confirmed_at": call_at + dt.timedelta(minutes=3),
+                "contact_name": str(self.dupont.person),
+                "created_at": call_at + dt.timedelta(minutes=3),
+            },
+        )
 
     def create_service_history(self, weeks: int = 8) -> None:
         """Requests and phone calls of the last weeks, written as they happened (through the
