@@ -1,16 +1,25 @@
-"""Reads on calls, scoped to the user's workspace, and the caller's card of the pop-up."""
+"""Reads on calls, scoped to the user's workspace: the caller's card of the pop-up, the call
+log and its day counts, a ticket's calls."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from comptoir.activities.models import FINISHED_STATES, Interaction, Kind
 from comptoir.activities.selectors import interactions_for
-from comptoir.calls.models import Call, CallQuerySet
+from comptoir.calls.models import (
+    FINISHED,
+    Call,
+    CallQuerySet,
+    CallSettings,
+    CallStatus,
+    Direction,
+)
 from comptoir.contacts.models import Company, Person, Site
 from comptoir.contacts.selectors import (
     callers_matching,
@@ -32,6 +41,122 @@ def calls_for(user: Any) -> CallQuerySet:
 def call_detail(user: Any, call_id: int) -> Call:
     """One call of the user's workspace (Call.DoesNotExist otherwise)."""
     return calls_for(user).select_related("agent", "person", "company").get(pk=call_id)
+
+
+def call_settings_of(user: Any) -> CallSettings:
+    """The workspace's call settings as they stand (the defaults, unsaved, if never set)."""
+    found = (
+        CallSettings.objects.filter(workspace_id=user.workspace_id)
+        .select_related("callback_owner")
+        .first()
+    )
+    return found or CallSettings(workspace_id=user.workspace_id)
+
+
+# --- the call log ----------------------------------------------------------------------------
+
+# "Aujourd'hui", "7 jours", "30 jours": calendar days in the workspace's time zone, today included.
+PERIOD_DAYS = {"today": 1, "7d": 7, "30d": 30}
+
+
+def period_start(period: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Local midnight of the first day of ``period`` (None for an unknown period: no limit)."""
+    days = PERIOD_DAYS.get(period)
+    if days is None:
+        return None
+    first_day = timezone.localdate(now or timezone.now()) - dt.timedelta(days=days - 1)
+    return timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+
+
+def call_log_for(
+    user: Any,
+    *,
+    missed: bool = False,
+    direction: str = "",
+    agent_id: int | None = None,
+    since: dt.datetime | None = None,
+) -> CallQuerySet:
+    """The workspace's calls, newest first, with what a row of the log shows."""
+    calls = calls_for(user).select_related("agent", "person", "company", "callback_task")
+    if missed:
+        calls = calls.filter(status=CallStatus.MISSED)
+    if direction in Direction.values:
+        calls = calls.filter(direction=direction)
+    if agent_id is not None:
+        calls = calls.filter(agent_id=agent_id)
+    if since is not None:
+        calls = calls.filter(started_at__gte=since)
+    return calls.order_by("-started_at", "-id")
+
+
+@dataclass
+class DayCounts:
+    """Today's calls at a glance, and the call-backs still owed (whatever day they date from)."""
+
+    calls: int
+    missed: int
+    finished: int
+    traced: int
+    pending_callbacks: int
+
+    @property
+    def traced_percent(self) -> int | None:
+        """Finished calls of the day that left an "Appel" on a timeline (None: none finished)."""
+        if not self.finished:
+            return None
+        return round(100 * self.traced / self.finished)
+
+
+def call_day_counts(user: Any, now: dt.datetime | None = None) -> DayCounts:
+    """Today's calls, missed and traced ones, and the open call-back tasks. One query."""
+    since = period_start("today", now)
+    today = Q(started_at__gte=since)
+    pending = Q(callback_task__isnull=False) & ~Q(callback_task__state__in=FINISHED_STATES)
+    finished = today & Q(status__in=FINISHED)
+    counts = (
+        calls_for(user)
+        .filter(today | pending)
+        .aggregate(
+            calls=Count("pk", filter=today),
+            missed=Count("pk", filter=today & Q(status=CallStatus.MISSED)),
+            finished=Count("pk", filter=finished),
+            traced=Count("pk", filter=finished & Q(interaction__isnull=False)),
+            pending_callbacks=Count("pk", filter=pending),
+        )
+    )
+    return DayCounts(**counts)
+
+
+# --- a ticket's calls ------------------------------------------------------------------------
+
+# Calls shortly before a ticket was opened belong to it: the customer often calls, then the
+# request is written down.
+TICKET_CALLS_BEFORE = dt.timedelta(hours=2)
+
+
+def calls_for_ticket(user: Any, ticket: Ticket) -> list[Call]:
+    """The calls with the ticket's person or company, from two hours before it was opened
+    until it was closed (or now), newest first."""
+    if ticket.workspace_id != user.workspace_id:
+        return []
+    customer = Q()
+    if ticket.person_id is not None:
+        customer |= Q(person_id=ticket.person_id)
+    if ticket.company_id is not None:
+        customer |= Q(company_id=ticket.company_id)
+    if not customer:
+        return []
+    until = ticket.closed_at or timezone.now()
+    return list(
+        calls_for(user)
+        .filter(
+            customer,
+            started_at__gte=ticket.created_at - TICKET_CALLS_BEFORE,
+            started_at__lte=until,
+        )
+        .select_related("agent")
+        .order_by("-started_at", "-id")
+    )
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Every write on calls: PBX events applied idempotently, the "Appel" interaction and the
-call-back task kept in step, the caller linked to a customer."""
+call-back task kept in step, the caller linked to a customer, the workspace's call settings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +18,8 @@ from comptoir.accounts.models import Role, User
 from comptoir.accounts.services import require_writer
 from comptoir.activities.models import FINISHED_STATES, Interaction, Kind, Process, State
 from comptoir.activities.services import interaction_create, interaction_update
+from comptoir.audit.models import Action
+from comptoir.audit.services import audit_record, snapshot
 from comptoir.calls.models import (
     Call,
     CallEvent,
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 EVENTS = ("ringing", "answered", "ended", "missed")
 # A call nobody hung up after this long was lost by the PBX: it is closed by a periodic task.
 STALE_AFTER = dt.timedelta(hours=4)
+# The call-back delay a manager may set: a minute to a day.
+CALLBACK_MINUTES_MIN, CALLBACK_MINUTES_MAX = 1, 1440
 
 
 @dataclass
@@ -53,6 +57,50 @@ class Receipt:
 
 def call_settings_for(workspace_id: int) -> CallSettings:
     found, _created = CallSettings.objects.get_or_create(workspace_id=workspace_id)
+    return found
+
+
+def _require_manager(by: Any) -> None:
+    require_writer(by)
+    if not getattr(by, "is_manager", False) or getattr(by, "workspace_id", None) is None:
+        raise PermissionDenied(
+            _("Seuls les administrateurs et les responsables règlent la téléphonie.")
+        )
+
+
+@transaction.atomic
+def call_settings_update(
+    *, by: Any, callback_owner: User | None, callback_minutes: int
+) -> CallSettings:
+    """Who gets the call-back task of a missed call (None: the colleague the call rang on) and
+    how many minutes they have for it; managers only, audited."""
+    _require_manager(by)
+    errors: dict[str, str] = {}
+    if callback_owner is not None and (
+        callback_owner.workspace_id != by.workspace_id
+        or not callback_owner.is_active
+        or callback_owner.role == Role.READ_ONLY
+    ):
+        errors["callback_owner"] = _(
+            "Choisissez un collègue actif de cet espace qui peut traiter les rappels, "
+            "ou laissez vide pour le collègue sur qui l'appel a sonné."
+        )
+    if (
+        isinstance(callback_minutes, bool)
+        or not isinstance(callback_minutes, int)
+        or not CALLBACK_MINUTES_MIN <= callback_minutes <= CALLBACK_MINUTES_MAX
+    ):
+        errors["callback_minutes"] = _("Le délai de rappel va de 1 à 1 440 minutes (24 heures).")
+    if errors:
+        raise ValidationError(errors)
+    found, _created = CallSettings.objects.select_for_update().get_or_create(
+        workspace_id=by.workspace_id
+    )
+    before = snapshot(found)
+    found.callback_owner = callback_owner
+    found.callback_minutes = callback_minutes
+    found.save()
+    audit_record(actor=by, instance=found, action=Action.UPDATE, before=before)
     return found
 
 

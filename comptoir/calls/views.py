@@ -1,5 +1,5 @@
-"""The caller's card of the pop-up, and what it offers: pick among matches, attach the number to
-a customer, create a customer from it."""
+"""The caller's card of the pop-up and what it offers (pick among matches, attach the number to
+a customer, create a customer from it); the call log; a ticket's calls; Réglages › Téléphonie."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from comptoir.accounts.selectors import active_users_for
 from comptoir.accounts.services import require_writer
 from comptoir.calls import selectors, services
-from comptoir.calls.forms import QuickCustomerForm
+from comptoir.calls.forms import CallLogFilterForm, CallSettingsForm, QuickCustomerForm
 from comptoir.calls.models import Call, CallStatus, format_duration
 from comptoir.contacts.models import Company, Person
 from comptoir.contacts.selectors import (
@@ -28,6 +30,10 @@ from comptoir.contacts.selectors import (
     people_for,
     people_named,
 )
+from comptoir.tickets.models import Ticket
+from comptoir.tickets.selectors import tickets_for
+
+PAGE_SIZE = 50
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -181,3 +187,154 @@ def customer_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(person)
     return render(request, "calls/customer_form.html", {"form": form, "call": call})
+
+
+# --- the call log ----------------------------------------------------------------------------
+
+
+def _member(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if getattr(user, "workspace_id", None) is None:
+        raise PermissionDenied
+    return user
+
+
+def _query(params: dict[str, str], **changes: str) -> str:
+    """``?…`` for the current filters with ``changes`` (an empty value removes the filter)."""
+    merged = {k: v for k, v in {**params, **changes}.items() if v}
+    return "?" + urlencode(merged) if merged else reverse("calls:log")
+
+
+def _chip(params: dict[str, str], key: str, value: str, label: str) -> dict[str, Any]:
+    """A filter chip: a link that sets the filter, or removes it when it is the active one."""
+    active = params.get(key) == value
+    return {
+        "label": label,
+        "active": active,
+        "url": _query(params, **{key: "" if active else value}),
+    }
+
+
+@login_required
+@require_GET
+def log(request: HttpRequest) -> HttpResponse:
+    """Appels: every call of the workspace, newest first, filtered by chips kept in the URL."""
+    user = _member(request)
+    form = CallLogFilterForm(request.GET, user=user)
+    filters = form.filters()
+    calls = selectors.call_log_for(
+        user,
+        missed=filters["missed"],
+        direction=filters["direction"],
+        agent_id=filters["agent"],
+        since=selectors.period_start(filters["period"]),
+    )
+    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {
+        "missed": "1" if filters["missed"] else "",
+        "direction": filters["direction"],
+        "agent": str(filters["agent"]) if filters["agent"] is not None else "",
+        "period": filters["period"],
+    }
+    params = {k: v for k, v in params.items() if v}
+    agent_name = next((str(u) for u in form.colleagues if u.pk == filters["agent"]), "")
+    groups = [
+        (
+            _("État et sens"),
+            [
+                _chip(params, "missed", "1", _("Manqués")),
+                _chip(params, "direction", "in", _("Entrants")),
+                _chip(params, "direction", "out", _("Sortants")),
+            ],
+        ),
+        (
+            _("Période"),
+            [
+                _chip(params, "period", "today", _("Aujourd'hui")),
+                _chip(params, "period", "7d", _("7 jours")),
+                _chip(params, "period", "30d", _("30 jours")),
+            ],
+        ),
+    ]
+    return render(
+        request,
+        "calls/call_log.html",
+        {
+            "page": page,
+            "counts": selectors.call_day_counts(user),
+            "groups": groups,
+            "params": params,
+            "colleagues": form.colleagues,
+            "agent_name": agent_name,
+            "agent_off_url": _query(params, agent=""),
+            "hidden_for_agent": [(k, v) for k, v in params.items() if k != "agent"],
+            "query": urlencode(params),
+            "missed_today_url": _query({}, missed="1", period="today"),
+        },
+    )
+
+
+# --- a ticket's calls ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def ticket_calls(request: HttpRequest, ticket_pk: int) -> HttpResponse:
+    """The panel of a ticket's calls (HTML fragment loaded by the ticket page)."""
+    user = _member(request)
+    try:
+        ticket = tickets_for(user).get(pk=ticket_pk)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "calls/_ticket_calls.html",
+        {"ticket": ticket, "calls": selectors.calls_for_ticket(user, ticket)},
+    )
+
+
+# --- Réglages › Téléphonie -------------------------------------------------------------------
+
+
+def _manager(request: HttpRequest) -> Any:
+    user = _member(request)
+    if not (user.is_manager and user.can_write):
+        raise PermissionDenied(
+            _("Seuls les administrateurs et les responsables règlent la téléphonie.")
+        )
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Réglages › Téléphonie: call-backs after a missed call, and what the PBX is plugged into."""
+    user = _manager(request)
+    current = selectors.call_settings_of(user)
+    form = CallSettingsForm(initial=CallSettingsForm.initial_for(current), user=user)
+    status = 200
+    if request.method == "POST":
+        form = CallSettingsForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                services.call_settings_update(by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Réglages de téléphonie enregistrés."))
+                return redirect("calls:settings")
+        status = 422
+    return render(
+        request,
+        "calls/settings.html",
+        {
+            "form": form,
+            "current": current,
+            "webhook_url": request.build_absolute_uri(reverse("api:call_event")),
+            "lookup_url": request.build_absolute_uri(reverse("api:threecx_lookup"))
+            + "?number=[Number]",
+            "tokens_url": reverse("accounts:account") + "#tokens-title",
+            "colleagues": active_users_for(user).order_by("first_name", "last_name", "id"),
+        },
+        status=status,
+    )
