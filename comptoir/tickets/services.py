@@ -743,7 +743,11 @@ def ticket_visit_event(
     (``report`` = file name, bytes) is attached. Each event leaves an internal note
     (``summary``). A finished ticket only gets the note. ``by`` may be None (online booking).
     """
-    ticket = Ticket.objects.select_for_update().select_related("interaction").get(pk=ticket.pk)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("interaction")
+        .get(pk=ticket.pk)
+    )
     before = snapshot(ticket)
     now = timezone.now()
     old_status = ticket.status
