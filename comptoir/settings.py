@@ -1,5 +1,6 @@
 """Comptoir settings: one file, driven by the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "ninja",
     "allauth",
     "allauth.account",
+    "axes",
     "huey.contrib.djhuey",
     "comptoir.accounts",
     "comptoir.audit",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "comptoir.accounts.middleware.WorkspaceTimezoneMiddleware",
+    # Last: turns a refused sign-in into the lockout page (or JSON for the API).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "comptoir.urls"
@@ -109,6 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out (address, e-mail) pair before any password is checked.
+    "comptoir.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -125,6 +131,29 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "comptoir.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
+
+# Password guessing (django-axes): after COMPTOIR_LOGIN_FAILURE_LIMIT wrong passwords for one
+# e-mail address from one IP address, that pair is refused for COMPTOIR_LOGIN_LOCKOUT_MINUTES,
+# on the sign-in page, the API token endpoint and the admin alike. Never by address alone: an
+# office shares one. A success forgets the failures; an administrator can unlock sooner.
+AXES_FAILURE_LIMIT = env_int("COMPTOIR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("COMPTOIR_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out do not push the end of the lockout back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USERNAME_CALLABLE = "comptoir.accounts.lockout.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "comptoir.accounts.lockout.attempt_ip"
+AXES_LOCKOUT_CALLABLE = "comptoir.accounts.lockout.lockout_response"
+# allauth's own failed-login limit counts per e-mail alone and per address alone: axes
+# replaces it. Its throttle of sign-in attempts per address (successes included) stays, at
+# COMPTOIR_LOGIN_ATTEMPTS_PER_MINUTE (0 = none) — it only slows a flood down for a minute.
+_LOGIN_PER_MINUTE = env_int("COMPTOIR_LOGIN_ATTEMPTS_PER_MINUTE", 30)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "login": f"{_LOGIN_PER_MINUTE}/m/ip" if _LOGIN_PER_MINUTE > 0 else None,
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -163,7 +192,9 @@ else:
         "immediate": False,
     }
 
-# Cache (rate limits of the public booking pages): in memory, shared through Redis when set.
+# Cache (rate limits of the public booking pages, the API and the sign-in page): in memory,
+# per process; shared between processes through Redis when set. Sign-in lockouts are in the
+# database.
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -172,6 +203,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Public booking pages and API: (requests, seconds) per client IP and workspace.
 COMPTOIR_BOOKING_RATE_LIMITS = {"availability": (30, 60), "booking": (10, 60), "form": (60, 60)}
+# API: failed attempts allowed per client IP, (failures, seconds), before a 429 — wrong e-mail
+# or password at /api/v1/auth/token, unknown or revoked bearer tokens.
+COMPTOIR_API_RATE_LIMITS = {"token_failed": (20, 900), "bearer_failed": (30, 60)}
 # Behind a reverse proxy, take the client IP from X-Forwarded-For (only if the proxy sets it).
 COMPTOIR_TRUST_X_FORWARDED_FOR = env_bool("COMPTOIR_TRUST_X_FORWARDED_FOR", False)
 

@@ -22,3 +22,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"comptoir-test-{os.getpid()}.sqlite3")
     }
+
+# Sign-in lockouts stay on, as in production: client.force_login() does not count as an
+# attempt, and every test starts with no failures recorded (they live in the database).
+AXES_ENABLED = True

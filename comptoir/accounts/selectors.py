@@ -1,6 +1,9 @@
 """Reads on users, scoped to the workspace of the one asking."""
 
-from django.db.models import QuerySet
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from comptoir.accounts.models import ApiToken, User
 
@@ -28,3 +31,20 @@ def api_tokens_for(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=user.pk, workspace_id=user.workspace_id).order_by(
         "-created_at", "-id"
     )
+
+
+def locked_out_emails_for(user: User) -> set[str]:
+    """E-mail addresses of ``user``'s colleagues whose sign-in is locked out (from any address)
+    after too many wrong passwords, as django-axes counts them."""
+    if user.workspace_id is None:
+        return set()
+    emails = users_for(user).values("email")
+    rows = (
+        AccessAttempt.objects.filter(
+            username__in=emails, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {row["username"] for row in rows}

@@ -6,6 +6,7 @@ import secrets
 import zoneinfo
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -141,6 +142,21 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
     return user
+
+
+def _require_manager(by: User, target: User) -> None:
+    if not by.is_manager or by.workspace_id is None or not by.is_active:
+        raise PermissionDenied
+    if by.workspace_id != target.workspace_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def user_unlock(*, user: User, by: User) -> int:
+    """A manager lifts a colleague's sign-in lockout (wrong passwords), from every address at
+    once, before the cool-off ends; returns how many locked attempts were forgotten."""
+    _require_manager(by, user)
+    return axes_reset(username=user.email.lower())
 
 
 def api_token_issue(*, user: User, label: str = "") -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reglages/utilisateurs/<int:pk>/role/", views.user_role, name="user_role"),
     path("reglages/utilisateurs/<int:pk>/sommeil/", views.user_deactivate, name="user_deactivate"),
     path("reglages/utilisateurs/<int:pk>/reveil/", views.user_reactivate, name="user_reactivate"),
+    path("reglages/utilisateurs/<int:pk>/debloquer/", views.user_unlock, name="user_unlock"),
     path("reglages/compte/", views.account, name="account"),
     path("reglages/compte/jetons/", views.token_create, name="token_create"),
     path("reglages/compte/jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from comptoir.accounts import selectors, services
 from comptoir.accounts.forms import ApiTokenForm, RoleForm, UserInviteForm, WorkspaceForm
+from comptoir.accounts.lockout import lockout_minutes
 from comptoir.accounts.models import ApiToken, Role, User
 
 NEW_TOKEN_SESSION_KEY = "accounts:new_api_token"
@@ -120,7 +121,13 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/users.html",
-        {"users": colleagues, "roles": Role.choices, **_settings_nav(admin, "users")},
+        {
+            "users": colleagues,
+            "roles": Role.choices,
+            "locked_emails": selectors.locked_out_emails_for(admin),
+            "lockout_minutes": lockout_minutes(),
+            **_settings_nav(admin, "users"),
+        },
     )
 
 
@@ -198,6 +205,21 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     colleague = _colleague(admin, pk)
     services.user_reactivate(user=colleague, by=admin)
     messages.success(request, _("%(name)s peut de nouveau se connecter.") % {"name": colleague})
+    return redirect("accounts:users")
+
+
+@require_POST
+@login_required
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a colleague's sign-in lockout after too many wrong passwords."""
+    admin = _admin(request)
+    colleague = _colleague(admin, pk)
+    services.user_unlock(user=colleague, by=admin)
+    messages.success(
+        request,
+        _("Connexion débloquée : %(name)s peut réessayer de se connecter dès maintenant.")
+        % {"name": colleague},
+    )
     return redirect("accounts:users")
 
 

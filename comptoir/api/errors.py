@@ -23,11 +23,19 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 class ApiError(Exception):
     """An answer other than success, raised anywhere below an endpoint."""
 
-    def __init__(self, status: int, detail: str, errors: Errors | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: Errors | None = None,
+        *,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors
+        self.retry_after = retry_after
 
 
 def invalid(errors: Mapping[str, Iterable[str] | str]) -> ApiError:
@@ -184,7 +192,10 @@ def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's English defaults with the French JSON answers above."""
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return _response(api, request, exc.status, exc.detail, exc.errors)
+        response = _response(api, request, exc.status, exc.detail, exc.errors)
+        if exc.retry_after:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         return _response(api, request, 422, _("Données invalides."), pydantic_errors(exc.errors))

@@ -49,13 +49,22 @@ def test_users_list_never_shows_another_workspace(manager_client, outsider):
 def test_users_list_query_count_is_pinned(manager_client, workspace, django_assert_num_queries):
     for i in range(10):
         UserFactory(workspace=workspace, email=f"u{i}@duret.example")
-    # session, user (+ workspace for the top bar), users
-    with django_assert_num_queries(4):
+    # session, user (+ workspace for the top bar), users, locked-out sign-ins
+    with django_assert_num_queries(5):
         manager_client.get(USERS)
 
 
 @pytest.mark.parametrize(
-    "name", ["users", "user_invite", "settings", "user_role", "user_deactivate", "user_reactivate"]
+    "name",
+    [
+        "users",
+        "user_invite",
+        "settings",
+        "user_role",
+        "user_deactivate",
+        "user_reactivate",
+        "user_unlock",
+    ],
 )
 def test_non_admins_get_403(agent_client, technician, name):
     if name in {"users", "user_invite", "settings"}:
@@ -66,7 +75,7 @@ def test_non_admins_get_403(agent_client, technician, name):
     assert technician.is_active and technician.role == Role.TECHNICIAN
 
 
-@pytest.mark.parametrize("name", ["user_role", "user_deactivate", "user_reactivate"])
+@pytest.mark.parametrize("name", ["user_role", "user_deactivate", "user_reactivate", "user_unlock"])
 def test_another_workspaces_user_is_404(manager_client, outsider, name):
     assert manager_client.post(url(name, outsider), {"role": "read_only"}).status_code == 404
     outsider.refresh_from_db()
