@@ -1,15 +1,22 @@
-"""French formats for the technician app and its PDF: money, quantities, durations."""
+"""Formats for the technician app and its PDF, in the active language: money, quantities."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
+
 NBSP = "\u202f"  # narrow no-break space: what French typography puts in "1 234,50 €"
 
 
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
 def euros(value: Decimal | int | float | None) -> str:
-    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces)."""
+    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces); in English
+    ``"€1,234.50"``."""
     amount = Decimal(value or 0).quantize(Decimal("0.01"))
     sign = "-" if amount < 0 else ""
     units, cents = f"{abs(amount):.2f}".split(".")
@@ -18,18 +25,21 @@ def euros(value: Decimal | int | float | None) -> str:
         groups.insert(0, units[-3:])
         units = units[:-3]
     groups.insert(0, units)
+    if _english():
+        return f"{sign}€{','.join(groups)}.{cents}"
     return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
 
 
 def quantity(value: Decimal) -> str:
-    """``Decimal("2.00")`` → ``"2"``, ``Decimal("1.50")`` → ``"1,5"``."""
+    """``Decimal("2.00")`` → ``"2"``, ``Decimal("1.50")`` → ``"1,5"`` (``"1.5"`` in English)."""
     text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    return text if _english() else text.replace(".", ",")
 
 
 def rate(value: Decimal) -> str:
-    """``Decimal("20.00")`` → ``"20 %"``, ``Decimal("5.50")`` → ``"5,5 %"``."""
-    return f"{quantity(value)}{NBSP}%"
+    """``Decimal("20.00")`` → ``"20 %"``, ``Decimal("5.50")`` → ``"5,5 %"`` (``"5.5%"`` in
+    English)."""
+    return f"{quantity(value)}%" if _english() else f"{quantity(value)}{NBSP}%"
 
 
 def parse_decimal(raw: object) -> Decimal | None:

@@ -1,4 +1,5 @@
-"""The intervention report as a French A4 PDF (WeasyPrint), images embedded: no URL fetched."""
+"""The intervention report as an A4 PDF in the workspace's language (WeasyPrint), images embedded:
+no URL fetched."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from comptoir.field.formats import euros, quantity, rate
 from comptoir.field.images import png_data_uri, thumbnail_data_uri
 from comptoir.field.models import InterventionReport, money
 from comptoir.lib.phone import format_phone
-from comptoir.messaging.services import appointment_context
+from comptoir.messaging.services import appointment_context, workspace_language
 
 
 def _read(field: Any) -> bytes:
@@ -85,19 +87,26 @@ def report_context(report: InterventionReport) -> dict[str, Any]:
             for photo in report.photos.all()
         ],
         "signature": png_data_uri(_read(report.signature)) if report.signature else "",
-        "signed_on": signed.strftime("%d/%m/%Y à %H:%M") if signed else "",
+        # "20/03/2025 à 10:05": the date and time of the signature, in the report's language.
+        "signed_on": _("%(date)s à %(time)s")
+        % {"date": signed.strftime("%d/%m/%Y"), "time": signed.strftime("%H:%M")}
+        if signed
+        else "",
     }
 
 
 def _minutes(total: int) -> str:
+    """``45 min``, ``1 h 30``, ``2 h`` (in the active language)."""
     hours, rest = divmod(int(total), 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+        return _("%(minutes)s min") % {"minutes": rest}
+    if rest:
+        return _("%(hours)s h %(minutes)s") % {"hours": hours, "minutes": f"{rest:02d}"}
+    return _("%(hours)s h") % {"hours": hours}
 
 
 def report_html(report: InterventionReport) -> str:
-    with translation.override(report.workspace.locale or "fr"):
+    with translation.override(workspace_language(report.workspace)):
         return render_to_string("field/report_pdf.html", report_context(report))
 
 

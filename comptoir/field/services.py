@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.accounts.services import require_writer
@@ -38,7 +38,7 @@ from comptoir.field.models import (
 )
 from comptoir.field.selectors import checklist_for, sales_owner
 from comptoir.messaging.models import Channel
-from comptoir.messaging.services import appointment_context, message_send
+from comptoir.messaging.services import appointment_context, message_send, workspace_language
 from comptoir.scheduling.models import ServiceType, Visit
 from comptoir.scheduling.selectors import contact_for
 from comptoir.tickets.selectors import ticket_for_request
@@ -426,6 +426,13 @@ def site_address(visit: Visit) -> str:
 
 
 def _report_send(report: InterventionReport, visit: Visit, pdf: bytes) -> None:
+    """The report to the customer, in the workspace's language (the technician's phone may
+    replay it later)."""
+    with translation.override(workspace_language(visit.workspace)):
+        _report_send_in_language(report, visit, pdf)
+
+
+def _report_send_in_language(report: InterventionReport, visit: Visit, pdf: bytes) -> None:
     person = visit.interaction.person
     context = appointment_context(
         workspace=visit.workspace,
@@ -445,7 +452,9 @@ def _report_send(report: InterventionReport, visit: Visit, pdf: bytes) -> None:
         template_code="intervention_report",
         context=context,
         interaction=visit.interaction,
-        attachments=[(f"rapport-{visit.reference}.pdf", pdf, "application/pdf")],
+        attachments=[
+            (_("rapport-{reference}.pdf").format(reference=visit.reference), pdf, "application/pdf")
+        ],
         dedupe_key=f"intervention_report:{report.pk}",
     )
 

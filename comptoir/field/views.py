@@ -7,18 +7,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from comptoir.field import selectors, services
 from comptoir.field.formats import euros
@@ -344,7 +347,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "name": _("Comptoir · Technicien"),
         "short_name": _("Comptoir"),
         "description": _("Vos interventions du jour, même hors ligne."),
-        "lang": "fr",
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
         "start_url": reverse("field:today"),
         "scope": reverse("field:today"),
         "display": "standalone",
@@ -393,15 +396,49 @@ def _shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def catalogue_url() -> str:
+    """The JavaScript translations in the active language: one URL per language, so that the
+    copy kept offline is never the wrong language's."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return reverse("field:jsi18n", args=[language])
+
+
+class _Catalogue(JavaScriptCatalog):
+    """The app's JavaScript strings (djangojs domain of the project's locale folder)."""
+
+    packages = ["comptoir.field"]
+
+
+@require_GET
+def javascript_catalog(request: HttpRequest, language: str) -> HttpResponseBase:
+    """``gettext()``, ``ngettext()``, ``interpolate()``… for field.js, in ``language``."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    with translation.override(language):
+        response = _Catalogue.as_view()(request)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "field/sw.js",
         {
-            "version": _shell_version(),
-            "shell": [static(name) for name in SHELL_ASSETS],
+            # The cache name changes with the language too: a workspace switched to English
+            # gets its shell (and offline page) again.
+            "version": f"{_shell_version()}-{translation.get_language()}",
+            "shell": [static(name) for name in SHELL_ASSETS] + [catalogue_url()],
             "offline_url": reverse("field:today"),
+            "offline": {
+                "language": translation.get_language(),
+                "title": _("Hors ligne"),
+                "text": _("Hors ligne : cette page n'a pas été gardée sur le téléphone."),
+                "back": _("Revenir à la journée"),
+            },
         },
         content_type="application/javascript; charset=utf-8",
     )

@@ -2,7 +2,7 @@
 
 Pure functions over plain values: no database, no settings. Times are written in UTC
 (``20250320T073000Z``), which every calendar converts to the reader's zone, so summer and
-winter time never shift an appointment.
+winter time never shift an appointment. Alarm texts are in the active language.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText
 
 PRODID = "-//Comptoir//Agenda//FR"
@@ -66,10 +68,14 @@ def _alarm_text(before: dt.timedelta) -> str:
     minutes = int(before.total_seconds() // 60)
     if minutes % (24 * 60) == 0:
         days = minutes // (24 * 60)
-        return "Rendez-vous demain" if days == 1 else f"Rendez-vous dans {days} jours"
+        if days == 1:
+            return _("Rendez-vous demain")
+        return ngettext(
+            "Rendez-vous dans {count} jour", "Rendez-vous dans {count} jours", days
+        ).format(count=days)
     if minutes % 60 == 0:
-        return f"Rendez-vous dans {minutes // 60} h"
-    return f"Rendez-vous dans {minutes} min"
+        return _("Rendez-vous dans {count} h").format(count=minutes // 60)
+    return _("Rendez-vous dans {count} min").format(count=minutes)
 
 
 def _event(item: CalendarEvent, *, now: dt.datetime) -> Event:

@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.activities.models import Interaction, Kind
@@ -307,8 +307,13 @@ def _send_to_customer(visit: Visit, template: str, key: str, *, invitation: str 
     """``template`` to the customer by e-mail and by SMS, each sent once for ``key``.
 
     ``invitation``: the iCalendar method ("REQUEST", "CANCEL") of an invitation to attach to
-    the e-mail; none when empty.
+    the e-mail; none when empty. Written in the workspace's language, whoever made the change.
     """
+    with translation.override(visit.workspace.locale or settings.LANGUAGE_CODE):
+        _send_in_language(visit, template, key, invitation=invitation)
+
+
+def _send_in_language(visit: Visit, template: str, key: str, *, invitation: str) -> None:
     context = visit_context(visit)
     email = recipient_email(visit)
     if email:
@@ -316,7 +321,7 @@ def _send_to_customer(visit: Visit, template: str, key: str, *, invitation: str 
         if invitation:
             attachments.append(
                 (
-                    "rendez-vous.ics",
+                    _("rendez-vous.ics"),
                     visit_invitation(visit, attendee=email),
                     # The method in the header too: mail programs then offer "add".
                     f"text/calendar; method={invitation}",

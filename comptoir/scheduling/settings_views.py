@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir.accounts.models import Role
@@ -342,9 +343,12 @@ def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
             if visits:
                 messages.warning(
                     request,
-                    _(
-                        "Absence enregistrée. %(count)s rendez-vous confirmé(s) tombent pendant "
-                        "cette absence : déplacez-les (liste ci-dessous)."
+                    ngettext(
+                        "Absence enregistrée. %(count)s rendez-vous confirmé tombe pendant "
+                        "cette absence : déplacez-le (liste ci-dessous).",
+                        "Absence enregistrée. %(count)s rendez-vous confirmés tombent pendant "
+                        "cette absence : déplacez-les (liste ci-dessous).",
+                        len(visits),
                     )
                     % {"count": len(visits)},
                 )

@@ -408,7 +408,7 @@ def conflicts(
     for a_start, a_end, reason in calendar.absences.get(technician.pk, []):
         if a_start < end and a_end > start:
             reasons.append(
-                _("%(name)s est absent(e) (%(reason)s).")
+                _("%(name)s est indisponible (%(reason)s).")
                 % {"name": technician.name, "reason": reason or _("absence")}
             )
     periods = _local_periods(calendar.hours.get(technician.pk, []), day, tz)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
+
 CATEGORIES: list[str] = ["Panne", "Devis", "Réclamation", "Information", "Entretien", "Autre"]
 
 # priority → (first response, resolution) in open minutes; a working day is 10 h (8:00-18:00).
@@ -20,10 +22,11 @@ BUSINESS_HOURS: dict[int, tuple[bool, dt.time, dt.time]] = {
 }
 
 # Texts of the messages a ticket sends (created in the workspace's message templates on first
-# use, then editable under Réglages → Messages like every other message).
+# use, in the workspace's language, then editable under Réglages → Messages like every other
+# message).
 REPLY_TEMPLATE_CODE = "ticket_reply"
 REPLY_SUBJECT = "[{{ demande.reference }}] {{ demande.objet }}"
-REPLY_EMAIL = """Bonjour {{ client.nom }},
+REPLY_EMAIL = _("""Bonjour {{ client.nom }},
 
 {{ demande.reponse }}
 
@@ -31,5 +34,5 @@ REPLY_EMAIL = """Bonjour {{ client.nom }},
 {{ entreprise.nom }}{% if entreprise.telephone %} · {{ entreprise.telephone }}{% endif %}
 
 Référence de votre demande : {{ demande.reference }} (à rappeler dans vos réponses).
-"""
-REPLY_SMS = "{{ entreprise.nom }} ({{ demande.reference }}) : {{ demande.reponse }}"
+""")
+REPLY_SMS = _("{{ entreprise.nom }} ({{ demande.reference }}) : {{ demande.reponse }}")

@@ -159,14 +159,14 @@ def test_command_fills_missing_coordinates_and_can_run_again(workspace, other_wo
         longitude=Decimal("4.1"),
     )
 
-    assert geocode("--batch-size", "1") == "2 site(s) localisé(s), 1 adresse(s) introuvable(s).\n"
+    assert geocode("--batch-size", "1") == "2 sites localisés, 1 adresse introuvable.\n"
     for site in (lyon, paris, abroad, placed):
         site.refresh_from_db()
     assert near(lyon, 45.76, 4.85) and near(paris, 48.86, 2.34)
     assert abroad.latitude is None
     assert (placed.latitude, placed.longitude) == (Decimal("45.1"), Decimal("4.1"))
 
-    assert geocode() == "0 site(s) localisé(s), 1 adresse(s) introuvable(s).\n"
+    assert geocode() == "0 sites localisés, 1 adresse introuvable.\n"
     lyon.refresh_from_db()
     assert near(lyon, 45.76, 4.85)
 
@@ -174,7 +174,7 @@ def test_command_fills_missing_coordinates_and_can_run_again(workspace, other_wo
 def test_command_limited_to_one_workspace(workspace, other_workspace):
     mine = SiteFactory(person=PersonFactory(workspace=workspace), postcode="69003")
     theirs = SiteFactory(person=PersonFactory(workspace=other_workspace), postcode="75001")
-    assert geocode("--workspace", workspace.slug).startswith("1 site(s) localisé(s)")
+    assert geocode("--workspace", workspace.slug) == "1 site localisé, 0 adresses introuvables.\n"
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.latitude is not None and theirs.latitude is None

@@ -224,7 +224,7 @@ def test_each_dupont_record_says_which_source_gave_what(demo):
 def test_the_service_dashboard_has_figures_from_the_start(demo, client):
     client.login(email="sophie@duret.example", password="comptoir-demo")
     response = client.get("/tableau-de-bord/service/?periode=90j")
-    assert response.context["requests"].total == 41  # 40 of the last weeks and M. Dupont's of this morning
+    assert response.context["requests"].total == 41
     assert {s.code for s in response.context["requests"].series} >= {"phone", "email", "portal"}
     times = response.context["times"]
     assert times.first_response is not None and times.resolution is not None

@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from comptoir.field.formats import euros, parse_decimal, quantity
+from comptoir.field.formats import rate as vat_rate
 from comptoir.field.models import CatalogueItem, InterventionReport, MaterialLine
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,12 @@ def test_french_money_and_quantities():
     assert parse_decimal("1\u202f234,50") == Decimal("1234.50")
     assert parse_decimal("1,5") == Decimal("1.5")
     assert parse_decimal("deux") is None and parse_decimal("") is None
+
+
+def test_english_money_and_quantities():
+    with translation.override("en"):
+        assert euros(Decimal("1234.5")) == "€1,234.50"
+        assert euros(Decimal("-1234567.891")) == "-€1,234,567.89"
+        assert quantity(Decimal("1.50")) == "1.5"
+        assert vat_rate(Decimal("5.50")) == "5.5%"
+    assert vat_rate(Decimal("5.50")) == "5,5\u202f%"

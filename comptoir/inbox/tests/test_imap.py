@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from comptoir.inbox.models import InboundMessage, Outcome, Security, Source
 from comptoir.inbox.services import (
@@ -159,7 +160,11 @@ def test_test_connection_says_in_french_how_it_went(mailbox, imap_server):
 
     ok, text = mailbox_test_connection(mailbox=mailbox)
     assert ok
-    assert text == "Connexion réussie : 1 message(s) dans « INBOX »."
+    assert text == "Connexion réussie : 1 message dans « INBOX »."
+
+    imap_server.deliver(build(sender="y@example.org"))
+    ok, text = mailbox_test_connection(mailbox=mailbox)
+    assert text == "Connexion réussie : 2 messages dans « INBOX »."
 
     mailbox.password = "faux"
     ok, text = mailbox_test_connection(mailbox=mailbox)
@@ -172,5 +177,17 @@ def test_inbox_poll_command_reads_the_enabled_mailboxes(workspace, mailbox, imap
 
     call_command("inbox_poll")
 
-    assert "1 nouvel(s) e-mail(s)" in capsys.readouterr().out
+    assert "1 nouvel e-mail, 0 déjà reçus." in capsys.readouterr().out
     assert InboundMessage.objects.filter(workspace=workspace).count() == 1
+
+
+def test_poll_now_counts_the_new_emails_in_words(client, manager, mailbox, imap_server):
+    client.force_login(manager)
+    imap_server.deliver(build(sender="x@example.org"))
+    page = client.post(reverse("inbox:poll"), follow=True).content.decode()
+    assert "Relevé terminé : 1 nouvel e-mail." in page
+
+    imap_server.deliver(build(sender="y@example.org", subject="Un"))
+    imap_server.deliver(build(sender="z@example.org", subject="Deux"))
+    page = client.post(reverse("inbox:poll"), follow=True).content.decode()
+    assert "Relevé terminé : 2 nouveaux e-mails." in page

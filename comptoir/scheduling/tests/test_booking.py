@@ -146,7 +146,7 @@ def test_dragging_the_appointment_in_the_agenda_is_checked_and_keeps_the_visit_i
     AbsenceFactory(technician=gaetan, starts_at=at(monday, 14), ends_at=at(monday, 18))
     with pytest.raises(ValidationError) as refused:
         interaction_move(interaction=visit.interaction, starts_at=at(monday, 15), by=agent)
-    assert "absent" in str(refused.value)
+    assert "indisponible (Formation)" in str(refused.value)
     interaction_move(interaction=visit.interaction, starts_at=at(monday, 10), by=agent)
     visit.refresh_from_db()
     assert visit.starts_at == at(monday, 10) and visit.ends_at == at(monday, 11, 15)

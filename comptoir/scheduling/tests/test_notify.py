@@ -1,5 +1,6 @@
 """After a booking, a move or a cancellation: the customer is told, live pages refresh."""
 
+import base64
 import datetime as dt
 
 import pytest
@@ -324,3 +325,29 @@ def test_manage_link_is_absolute_on_the_public_address(
     assert (
         notify.manage_url(visit) == f"https://rdv.duret.example/r/duret/rdv/{visit.public_token}/"
     )
+
+
+@pytest.mark.django_db
+def test_an_english_workspace_writes_to_its_customers_in_english(
+    english, agent, gaetan, monday, dupont_site, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.utils.translation import get_language, trans_real
+
+    # As the translated catalogue will say it; the booking is made with French active.
+    catalogue = trans_real.translation("en")._catalog._catalogs[0]
+    monkeypatch.setitem(catalogue, "Rendez-vous demain", "Appointment tomorrow")
+    monkeypatch.setitem(catalogue, "rendez-vous.ics", "appointment.ics")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(english, agent, dupont_site, monday)
+
+    email = Message.objects.get(interaction=visit.interaction, channel="email")
+    assert f"Monday {monday.day} " in email.body
+    assert "de 8:30 à 9:30" in email.body  # the French default text, English values
+    assert email.attachments[0]["filename"] == "appointment.ics"
+    invitation = Calendar.from_ical(base64.b64decode(email.attachments[0]["content_b64"]))
+    alarms = [str(a["description"]) for a in invitation.walk("VALARM")]
+    assert "Appointment tomorrow" in alarms
+    sms = Message.objects.get(interaction=visit.interaction, channel="sms")
+    assert f"Mon {monday:%d/%m} à 8:30" in sms.body
+    assert get_language() == "fr"

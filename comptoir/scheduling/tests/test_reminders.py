@@ -205,7 +205,7 @@ def test_the_command_sends_what_is_due(workspace, gaetan, monday, capsys):
         call_command("scheduling_send_reminders")
         call_command("scheduling_send_reminders")
     out = capsys.readouterr().out
-    assert out.splitlines() == ["1 rappel(s) envoyé(s).", "0 rappel(s) envoyé(s)."]
+    assert out.splitlines() == ["1 rappel envoyé.", "0 rappels envoyés."]
 
 
 def test_the_worker_runs_the_reminder_task_every_minute():

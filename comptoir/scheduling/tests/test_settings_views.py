@@ -248,9 +248,30 @@ def test_absence_over_a_confirmed_visit_is_kept_with_a_warning(
     assert absence.reason == "Formation"
     assert absence.starts_at == at(monday, 8)
     page = response.content.decode()
-    assert "1 rendez-vous confirmé(s) tombent pendant cette absence" in page
+    assert "1 rendez-vous confirmé tombe pendant cette absence : déplacez-le" in page
     assert visit.reference in page
     assert "à déplacer" in page
+
+
+@pytest.mark.django_db
+def test_absence_over_two_confirmed_visits_says_them_in_the_plural(
+    boss_client, workspace, gaetan, monday
+):
+    person = PersonFactory(workspace=workspace, last_name="Dupont")
+    site = SiteFactory(person=person, postcode="69003", latitude=45.764, longitude=4.8357)
+    for hour in (9, 14):
+        visit_book(
+            service=service(workspace), starts_at=at(monday, hour), channel="phone", site=site
+        )
+
+    response = boss_client.post(
+        reverse("scheduling:settings_absence_add", args=[gaetan.pk]),
+        {"starts_at": f"{monday:%Y-%m-%d}T08:00", "ends_at": f"{monday:%Y-%m-%d}T18:00"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "2 rendez-vous confirmés tombent pendant cette absence : déplacez-les" in page
 
 
 @pytest.mark.django_db

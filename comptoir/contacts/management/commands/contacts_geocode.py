@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from comptoir.accounts.models import Workspace
 from comptoir.contacts.services import sites_geocode_missing
@@ -29,4 +30,8 @@ class Command(BaseCommand):
         placed, unknown = sites_geocode_missing(
             workspace=workspace, batch_size=options["batch_size"]
         )
-        self.stdout.write(f"{placed} site(s) localisé(s), {unknown} adresse(s) introuvable(s).")
+        sites = ngettext("{count} site localisé", "{count} sites localisés", placed)
+        addresses = ngettext(
+            "{count} adresse introuvable", "{count} adresses introuvables", unknown
+        )
+        self.stdout.write(f"{sites.format(count=placed)}, {addresses.format(count=unknown)}.")

@@ -2,12 +2,22 @@
 (function () {
   "use strict";
 
+  // Translations: Django's JavaScript catalogue (loaded just before this file) in the user's
+  // language; the French source texts when it could not be loaded.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((format, values) =>
+    format.replace(/%\((\w+)\)s/g, (match, name) => String(values[name])));
+  // tr(gettext("… %(name)s …"), {name}): named placeholders (the text must stay in gettext()).
+  const tr = (text, values) => interpolate(text, values, true);
+  const lang = document.documentElement.lang || "fr";
+  const LOCALE = { fr: "fr-FR", en: "en-GB" }[lang] || lang;
+
   const body = document.body;
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
-  const fmtTime = (d) => d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
-  const euros = (n) => new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(n);
+  const fmtTime = (d) => d.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit" });
+  const euros = (n) => new Intl.NumberFormat(LOCALE, { style: "currency", currency: "EUR" }).format(n);
   const announce = (text) => { const r = $("#live-region"); if (r) r.textContent = text; };
   const uuid = () => (crypto.randomUUID ? crypto.randomUUID() :
     "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
@@ -95,13 +105,13 @@
         } else if (response.status >= 500 || !isJson) {
           if (!isJson && response.status < 500) {
             item.status = "error";
-            item.error = "Session expirée : reconnectez-vous, vos saisies restent sur le téléphone.";
+            item.error = gettext("Session expirée : reconnectez-vous, vos saisies restent sur le téléphone.");
             await queuePut(item);
           }
           break;
         } else {
           item.status = "error";
-          item.error = (data && data.message) || "Envoi refusé.";
+          item.error = (data && data.message) || gettext("Envoi refusé.");
           await queuePut(item);
           document.dispatchEvent(new CustomEvent("field:rejected", { detail: { item, data } }));
         }
@@ -171,6 +181,8 @@
     canvas.getContext("2d").drawImage(source, 0, 0, canvas.width, canvas.height);
     return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.82));
   }
+  const notAnImage = (file) =>
+    tr(gettext("« %(name)s » n'est pas une image : prenez une photo JPEG, PNG ou WebP."), { name: file.name });
   function thumb(container, blob, label, onRemove) {
     const fig = document.createElement("figure");
     fig.className = "thumb";
@@ -183,7 +195,7 @@
       btn.type = "button";
       btn.className = "thumb-remove";
       btn.textContent = "✕";
-      btn.setAttribute("aria-label", "Retirer " + label);
+      btn.setAttribute("aria-label", tr(gettext("Retirer %(label)s"), { label }));
       btn.addEventListener("click", () => { fig.remove(); onRemove(); });
       fig.appendChild(btn);
     }
@@ -219,7 +231,9 @@
       if (timer.started && timer.ended) {
         const minutes = Math.max(1, Math.round((new Date(timer.ended) - new Date(timer.started)) / 60000));
         const h = Math.floor(minutes / 60), m = minutes % 60;
-        const duration = h ? h + " h " + String(m).padStart(2, "0") : m + " min";
+        const duration = h
+          ? tr(gettext("%(hours)s h %(minutes)s"), { hours: h, minutes: String(m).padStart(2, "0") })
+          : tr(gettext("%(minutes)s min"), { minutes: m });
         timerText.textContent = timerText.dataset.labelEnded
           .replace("{start}", fmtTime(new Date(timer.started)))
           .replace("{end}", fmtTime(new Date(timer.ended)))
@@ -282,7 +296,7 @@
               list.splice(list.indexOf(entry), 1);
             });
           } catch (e) {
-            photoError.textContent = "« " + file.name + " » n'est pas une image : prenez une photo JPEG, PNG ou WebP.";
+            photoError.textContent = notAnImage(file);
             photoError.hidden = false;
           }
         }
@@ -374,12 +388,14 @@
     // What is still missing: the same rules as the server.
     function missing() {
       const out = [];
-      if (!form.elements.work_done.value.trim()) out.push("travaux réalisés");
-      if (!form.elements.duration_minutes.value && !(timer.started)) out.push("durée");
-      $$('input[name="checklist"][data-required]', form).forEach((b) => { if (!b.checked) out.push("contrôle « " + b.dataset.label + " »"); });
-      if (!photos.after.length) out.push("photo Après");
-      if (strokes < 3) out.push("signature");
-      if (!form.elements.signer_name.value.trim()) out.push("nom du signataire");
+      if (!form.elements.work_done.value.trim()) out.push(gettext("travaux réalisés"));
+      if (!form.elements.duration_minutes.value && !(timer.started)) out.push(gettext("durée"));
+      $$('input[name="checklist"][data-required]', form).forEach((b) => {
+        if (!b.checked) out.push(tr(gettext("contrôle « %(label)s »"), { label: b.dataset.label }));
+      });
+      if (!photos.after.length) out.push(gettext("photo Après"));
+      if (strokes < 3) out.push(gettext("signature"));
+      if (!form.elements.signer_name.value.trim()) out.push(gettext("nom du signataire"));
       return out;
     }
 
@@ -396,7 +412,7 @@
       event.preventDefault();
       const lacking = missing();
       if (lacking.length) {
-        missingBox.textContent = "Il manque : " + lacking.join(", ");
+        missingBox.textContent = tr(gettext("Il manque : %(items)s"), { items: lacking.join(", ") });
         missingBox.hidden = false;
         announce(missingBox.textContent);
         return;
@@ -417,7 +433,7 @@
       photos.after.forEach((p) => files.push(["photo_after", p.blob, p.name]));
       const id = uuid();
       fields.push(["uuid", id]);
-      lock("◷ Rapport en attente d'envoi", true);
+      lock("◷ " + gettext("Rapport en attente d'envoi"), true);
       await enqueue({ uuid: id, kind: "report", visit: visitId, url: form.dataset.url, label: "rapport", fields, files });
     });
 
@@ -428,7 +444,8 @@
         stateBox.className = "report-state error";
         stateBox.textContent = "⚠ " + report.error;
       } else if (report) {
-        lock("◷ Rapport en attente d'envoi" + (navigator.onLine ? "" : " (hors ligne)"), true);
+        lock("◷ " + (navigator.onLine ? gettext("Rapport en attente d'envoi")
+          : gettext("Rapport en attente d'envoi (hors ligne)")), true);
       }
     });
     document.addEventListener("field:synced", (e) => {
@@ -438,11 +455,11 @@
       localStorage.removeItem(timerKey);
       lock("", false);
       stateBox.innerHTML = "";
-      stateBox.append("✓ Rapport envoyé au client · ");
+      stateBox.append("✓ " + gettext("Rapport envoyé au client") + " · ");
       const link = document.createElement("a");
-      link.href = data.pdf_url; link.textContent = "Ouvrir le PDF";
+      link.href = data.pdf_url; link.textContent = gettext("Ouvrir le PDF");
       stateBox.appendChild(link);
-      announce("Rapport synchronisé");
+      announce(gettext("Rapport synchronisé"));
     });
     document.addEventListener("field:rejected", async (e) => {
       const { item } = e.detail;
@@ -473,9 +490,9 @@
       if (!file) return;
       try {
         needPhoto = await compress(file);
-        thumb($("[data-need-thumbs]"), needPhoto, "Photo du besoin", () => { needPhoto = null; });
+        thumb($("[data-need-thumbs]"), needPhoto, gettext("Photo du besoin"), () => { needPhoto = null; });
       } catch (err) {
-        needError.textContent = "« " + file.name + " » n'est pas une image : prenez une photo JPEG, PNG ou WebP.";
+        needError.textContent = notAnImage(file);
         needError.hidden = false;
       }
       e.target.value = "";
@@ -484,7 +501,7 @@
       e.preventDefault();
       const text = needForm.elements.description.value.trim();
       if (!text) {
-        needError.textContent = "Décrivez le besoin détecté.";
+        needError.textContent = gettext("Décrivez le besoin détecté.");
         needError.hidden = false;
         needForm.elements.description.focus();
         return;
@@ -503,7 +520,7 @@
       needForm.reset();
       needPhoto = null;
       $("[data-need-thumbs]").innerHTML = "";
-      announce("Besoin enregistré");
+      announce(gettext("Besoin enregistré"));
     });
     document.addEventListener("field:synced", (e) => {
       const li = list.querySelector('[data-need-uuid="' + e.detail.item.uuid + '"]');

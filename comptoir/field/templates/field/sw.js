@@ -3,7 +3,13 @@ const VERSION = "{{ version }}";
 const SHELL_CACHE = "field-shell-" + VERSION;
 const PAGES_CACHE = "field-pages";
 const SCOPE = "{{ offline_url }}";
+// The shell: static files and the JavaScript translations in the user's language.
 const SHELL = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+// The page shown for a page never kept on the phone, in the user's language.
+const OFFLINE_LANG = "{{ offline.language|escapejs }}";
+const OFFLINE_TITLE = "{{ offline.title|escapejs }}";
+const OFFLINE_TEXT = "{{ offline.text|escapejs }}";
+const OFFLINE_BACK = "{{ offline.back|escapejs }}";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -38,9 +44,9 @@ async function networkFirst(request, cacheName) {
       if (home) return home;
     }
     return new Response(
-      "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><title>Hors ligne</title>" +
-      "<p style='font-family:sans-serif;padding:1rem'>Hors ligne : cette page n'a pas été gardée sur le téléphone. " +
-      "<a href='" + SCOPE + "'>Revenir à la journée</a></p>",
+      "<!doctype html><html lang='" + OFFLINE_LANG + "'><meta charset=utf-8><meta name=viewport content='width=device-width'><title>" + OFFLINE_TITLE + "</title>" +
+      "<p style='font-family:sans-serif;padding:1rem'>" + OFFLINE_TEXT + " " +
+      "<a href='" + SCOPE + "'>" + OFFLINE_BACK + "</a></p>",
       { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
     );
   }

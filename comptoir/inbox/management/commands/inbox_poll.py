@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import ngettext
 
 from comptoir.inbox.models import Mailbox
 from comptoir.inbox.services import mailbox_poll
@@ -30,9 +31,12 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{label} : {result.error}")
             else:
-                self.stdout.write(
-                    f"{label} : {result.received} nouvel(s) e-mail(s), "
-                    f"{result.duplicates} déjà reçu(s)."
-                )
+                received = ngettext(
+                    "{count} nouvel e-mail", "{count} nouveaux e-mails", result.received
+                ).format(count=result.received)
+                duplicates = ngettext(
+                    "{count} déjà reçu", "{count} déjà reçus", result.duplicates
+                ).format(count=result.duplicates)
+                self.stdout.write(f"{label} : {received}, {duplicates}.")
         if failed:
             raise SystemExit(1)

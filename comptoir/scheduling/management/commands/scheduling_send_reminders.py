@@ -7,6 +7,7 @@ command is for a system cron when the worker is not used, or to catch up by hand
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from comptoir.scheduling.notify import reminders_send_due
 
@@ -16,4 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = reminders_send_due()
-        self.stdout.write(f"{sent} rappel(s) envoyé(s).")
+        self.stdout.write(
+            ngettext("{count} rappel envoyé.", "{count} rappels envoyés.", sent).format(count=sent)
+        )
