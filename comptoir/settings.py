@@ -15,6 +15,9 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-productio
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o]
+# Keys of the encrypted fields (IMAP password…), comma-separated: the first encrypts, all
+# decrypt (rotation). Empty: derived from SECRET_KEY (see comptoir/lib/crypto.py).
+COMPTOIR_FIELD_KEYS = [k.strip() for k in env_str("COMPTOIR_FIELD_KEYS").split(",") if k.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "comptoir.tickets",
     "comptoir.scheduling",
     "comptoir.dedupe",
+    "comptoir.receivables",
     "comptoir.imports",
     "comptoir.calls",
     "comptoir.field",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("comptoir.reports.urls")),
     path("", include("comptoir.scheduling.urls")),
     path("", include("comptoir.dedupe.urls")),
+    path("", include("comptoir.receivables.urls")),
     path("", include("comptoir.imports.urls")),
     path("", include("comptoir.live.urls")),
     path("recherche/", include("comptoir.search.urls")),

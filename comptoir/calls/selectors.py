@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -28,6 +29,8 @@ from comptoir.contacts.selectors import (
     people_for,
     sites_for,
 )
+from comptoir.lib.money import euros
+from comptoir.receivables.selectors import balance_for
 from comptoir.scheduling.models import Visit, VisitStatus
 from comptoir.scheduling.selectors import visits_for
 from comptoir.tickets.models import Ticket
@@ -179,6 +182,14 @@ class CallerCard:
     tickets: list[Ticket] = field(default_factory=list)
     open_requests: list[Interaction] = field(default_factory=list)
     next_visit: NextVisit | None = None
+    # Unpaid invoices imported from the accounting (receivables).
+    unpaid_total: Decimal = Decimal(0)
+    overdue_count: int = 0
+    oldest_overdue_days: int = 0
+
+    @property
+    def unpaid_display(self) -> str:
+        return euros(self.unpaid_total)
 
     @property
     def choices(self) -> list[dict[str, Any]]:
@@ -276,4 +287,8 @@ def caller_card(user: Any, call: Call) -> CallerCard:
     if not card.tickets:
         card.open_requests = open_support_for(user, customer)
     card.next_visit = next_visit_for(user, customer)
+    balance = balance_for(user, customer)
+    card.unpaid_total = balance.total
+    card.overdue_count = balance.overdue_count
+    card.oldest_overdue_days = balance.oldest_overdue_days
     return card

@@ -55,6 +55,8 @@ from comptoir.dedupe import services as dedupe
 from comptoir.dedupe.models import ScanJob, ScanStatus
 from comptoir.demo import data
 from comptoir.lib.holidays import french_holidays
+from comptoir.lib.text import fold
+from comptoir.receivables import services as receivables
 from comptoir.scheduling.models import (
     Absence,
     Channel,
@@ -258,6 +260,7 @@ class DemoLoader:
             self.create_past_visits()
             self.create_service_history()
             self.create_dupont_ticket()
+            self.create_open_items()
             self.date_audit_entries()
             pairs = self.scan_duplicates()
         self.log(f"  {created} interactions et leurs notes sur un an, et les semaines à venir.")
@@ -1912,6 +1915,45 @@ class DemoLoader:
             )
         Visit.objects.bulk_create(visits)
         self.log(f"  {len(visits)} rendez-vous planifiés sur {weeks} semaines (délais mesurés).")
+
+    def create_open_items(self) -> None:
+        """Unpaid invoices as the accounting (SAGE) exports them, imported by Sophie: M.
+        Dupont's F-…-1188 (240,00 €, due five days ago), a few companies', and one line for
+        a former customer Comptoir does not know (listed as « non rattachée »)."""
+        year = self.today.year
+
+        def day(offset: int) -> str:
+            return (self.today + dt.timedelta(days=offset)).strftime("%d/%m/%Y")
+
+        names = [
+            fold(n)
+            for n in Company.objects.filter(workspace=self.workspace).values_list("name", flat=True)
+        ]
+        companies = [
+            c.company.name
+            for c in self.customers
+            if c.company is not None and names.count(fold(c.company.name)) == 1
+        ][:3]
+        rows = [
+            f"411DUP;DUPONT Pierre;F-{year}-1188;{day(-35)};{day(-5)};240,00;Dépannage tableau",
+            f"411C01;{companies[0]};F-{year}-1142;{day(-62)};{day(-32)};1 450,00;Mise aux normes",
+            f"411C01;{companies[0]};F-{year}-1203;{day(-12)};{day(18)};680,40;Éclairage parking",
+            f"411C02;{companies[1]};F-{year}-1175;{day(-45)};{day(-15)};2 312,50;Contrat annuel",
+            f"411C03;{companies[2]};F-{year}-1210;{day(-6)};{day(24)};96,00;Remplacement prise",
+            f"411GRA;ANCIENS ETS GRANGE;F-{year - 1}-0987;{day(-150)};{day(-120)};154,80;",
+        ]
+        header = "Code client;Client;N° facture;Date;Échéance;Montant dû;Libellé"
+        text = "\r\n".join([header, *rows]) + "\r\n"
+        batch = receivables.import_upload(
+            by=self.sophie,
+            file_name=f"echeances-clients-{self.today:%Y%m%d}.csv",
+            data=text.encode("cp1252"),
+        )
+        batch = receivables.import_apply(batch=batch, by=self.sophie)
+        self.log(
+            f"  {batch.created_count} factures impayées importées de la comptabilité "
+            f"({batch.unmatched_count} ligne non rattachée)."
+        )
 
     def create_dupont_ticket(self) -> None:
         """M. Dupont's call of this morning is a ticket (T-…), « Planifié »: its visit with Gaëtan

@@ -1,0 +1,1 @@
+"""Impayés : les factures ouvertes importées de la comptabilité."""

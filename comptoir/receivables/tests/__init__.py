@@ -1,0 +1,1 @@
+"""Tests of receivables: the accounting import, the customer panel and the call card."""
