@@ -1,4 +1,5 @@
-"""Formats for the technician app and its PDF, in the active language: money, quantities."""
+"""Formats for the technician app and its PDF, in the active language: quantities, rates
+(money: comptoir.lib.money.euros)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,6 @@ NBSP = "\u202f"  # narrow no-break space: what French typography puts in "1 234,
 
 def _english() -> bool:
     return (translation.get_language() or "").startswith("en")
-
-
-def euros(value: Decimal | int | float | None) -> str:
-    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces); in English
-    ``"€1,234.50"``."""
-    amount = Decimal(value or 0).quantize(Decimal("0.01"))
-    sign = "-" if amount < 0 else ""
-    units, cents = f"{abs(amount):.2f}".split(".")
-    groups: list[str] = []
-    while len(units) > 3:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    groups.insert(0, units)
-    if _english():
-        return f"{sign}€{','.join(groups)}.{cents}"
-    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
 
 
 def quantity(value: Decimal) -> str:

@@ -11,9 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from comptoir.field.formats import euros, quantity, rate
+from comptoir.field.formats import quantity, rate
 from comptoir.field.images import png_data_uri, thumbnail_data_uri
 from comptoir.field.models import InterventionReport, money
+from comptoir.lib.money import euros
 from comptoir.lib.phone import format_phone
 from comptoir.messaging.services import appointment_context, workspace_language
 

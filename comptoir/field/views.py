@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import JavaScriptCatalog
 
 from comptoir.field import selectors, services
-from comptoir.field.formats import euros
 from comptoir.field.forms import FieldSettingsForm, NeedForm, ReportForm, TimerForm
 from comptoir.field.models import InterventionReport, PhotoKind, Urgency
+from comptoir.lib.money import euros
 from comptoir.lib.phone import format_phone
 from comptoir.scheduling.models import Visit
 from comptoir.scheduling.selectors import contact_for, technicians_for

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import translation
+
 from comptoir.lib.text import strip_spaces
 
 NNBSP = "\u202f"  # narrow no-break space: French typography writes "1 234,56 €" with it
@@ -16,7 +18,8 @@ _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3}){2,}$")
 
 
 def euros(value: Decimal | int | float | None) -> str:
-    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces, two decimals)."""
+    """``Decimal("1234.5")`` → ``"1 234,50 €"`` (narrow no-break spaces, two decimals); in
+    English ``"€1,234.50"``."""
     amount = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     units, cents = f"{abs(amount):.2f}".split(".")
@@ -25,6 +28,8 @@ def euros(value: Decimal | int | float | None) -> str:
         groups.insert(0, units[-3:])
         units = units[:-3]
     groups.insert(0, units)
+    if (translation.get_language() or "").startswith("en"):
+        return f"{sign}€{','.join(groups)}.{cents}"
     return f"{sign}{NNBSP.join(groups)},{cents}{NNBSP}€"
 
 

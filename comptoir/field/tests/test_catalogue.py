@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from comptoir.field.formats import euros, parse_decimal, quantity
+from comptoir.field.formats import parse_decimal, quantity
 from comptoir.field.formats import rate as vat_rate
 from comptoir.field.models import CatalogueItem, InterventionReport, MaterialLine
+from comptoir.lib.money import euros
 
 pytestmark = pytest.mark.django_db
 
