@@ -10,8 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from comptoir.audit.models import Action, AuditEntry
+from comptoir.lib.crypto import EncryptedTextField
 
 Snapshot = dict[str, str]
+# What the history shows of an encrypted field (a password…): set or not, never the value.
+MASKED = "••••••"
 
 
 def _display(instance: models.Model, field: models.Field) -> str:
@@ -22,6 +25,8 @@ def _display(instance: models.Model, field: models.Field) -> str:
     value: Any = getattr(instance, field.name)
     if value is None or value == "":
         return ""
+    if isinstance(field, EncryptedTextField):
+        return MASKED
     if field.choices:
         return str(getattr(instance, f"get_{field.name}_display")())
     if isinstance(value, dt.datetime | dt.date | Decimal):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.lib.crypto import EncryptedTextField
+
 
 class Security(models.TextChoices):
     SSL = "ssl", _("SSL/TLS (port 993)")
@@ -24,7 +26,7 @@ def _new_secret() -> str:
 class Mailbox(models.Model):
     """Boîte de réception: where customers write, relevé par IMAP or fed by a mail provider.
 
-    The IMAP password is stored as typed (see docs/email.md).
+    The IMAP password is encrypted in the database (COMPTOIR_FIELD_KEYS, see docs/email.md).
     """
 
     workspace = models.OneToOneField(
@@ -41,7 +43,7 @@ class Mailbox(models.Model):
         _("sécurité"), max_length=8, choices=Security.choices, default=Security.SSL
     )
     username = models.CharField(_("identifiant"), max_length=200, blank=True)
-    password = models.CharField(_("mot de passe"), max_length=200, blank=True)
+    password = EncryptedTextField(_("mot de passe"), blank=True)
     folder = models.CharField(_("dossier"), max_length=200, default="INBOX")
     enabled = models.BooleanField(
         _("relever automatiquement"),

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir.inbox import selectors, services
@@ -121,7 +122,11 @@ def poll_now(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Relevé terminé : {count} nouvel(s) e-mail(s).").format(count=result.received),
+            ngettext(
+                "Relevé terminé : {count} nouvel e-mail.",
+                "Relevé terminé : {count} nouveaux e-mails.",
+                result.received,
+            ).format(count=result.received),
         )
     return redirect("inbox:settings")
 

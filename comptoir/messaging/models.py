@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.lib.crypto import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -65,6 +67,10 @@ class Message(models.Model):
     to = models.CharField(_("destinataire"), max_length=254)
     subject = models.CharField(_("objet"), max_length=255, blank=True)
     body = models.TextField(_("texte"))
+    # A message with a one-time secret (a sign-in code) shows it as •••••• in subject and
+    # body; the real texts wait here, encrypted, until delivered (see masking.py).
+    unmasked_subject = EncryptedTextField(blank=True, editable=False)
+    unmasked_body = EncryptedTextField(blank=True, editable=False)
     # [{"filename", "mimetype", "content_b64"}]: small files (an .ics) kept with the message.
     attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
     # Extra e-mail headers ({"Message-ID": …, "In-Reply-To": …, "Reply-To": …}): threading.
@@ -107,6 +113,14 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.to}"
+
+    @property
+    def subject_to_send(self) -> str:
+        return self.unmasked_subject or self.subject
+
+    @property
+    def body_to_send(self) -> str:
+        return self.unmasked_body or self.body
 
     @property
     def status_glyph(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.template import (
     Context,
     Engine,
@@ -23,6 +24,7 @@ from django.template import (
     defaultfilters,
     defaulttags,
 )
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comptoir.lib.phone import format_phone
@@ -138,7 +140,7 @@ def render(source: str, context: Mapping[str, Any]) -> str:
         ) from exc
 
 
-# --- French formats for merge fields ---------------------------------------------------------
+# --- date and time formats of merge fields, in the workspace's language -----------------------
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
@@ -157,20 +159,53 @@ MONTHS = (
 )
 
 
-def long_date(day: dt.date) -> str:
-    """``jeudi 20 mars 2025`` (and ``1er`` for the first of the month)."""
+EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _english(language: str) -> bool:
+    return language.lower().startswith("en")
+
+
+def long_date(day: dt.date, language: str = "fr") -> str:
+    """``jeudi 20 mars 2025`` (and ``1er`` for the first of the month); in English
+    ``Thursday 20 March 2025``."""
+    if _english(language):
+        return f"{EN_DAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1]} {day.year}"
     number = "1er" if day.day == 1 else str(day.day)
     return f"{DAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
 
 
-def short_date(day: dt.date) -> str:
-    """``jeu. 20/03``."""
+def short_date(day: dt.date, language: str = "fr") -> str:
+    """``jeu. 20/03``; in English ``Thu 20/03``."""
+    if _english(language):
+        return f"{EN_DAYS[day.weekday()][:3]} {day:%d/%m}"
     return f"{DAYS[day.weekday()][:3]}. {day:%d/%m}"
 
 
-def spoken_time(moment: dt.time | dt.datetime) -> str:
-    """``8 h 30``, ``14 h``."""
+def spoken_time(moment: dt.time | dt.datetime, language: str = "fr") -> str:
+    """``8 h 30``, ``14 h``; in English ``8:30``, ``14:00``."""
+    if _english(language):
+        return f"{moment.hour}:{moment.minute:02d}"
     return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
+
+
+def workspace_language(workspace: Any) -> str:
+    """The language the workspace writes to its customers in."""
+    return str(getattr(workspace, "locale", "") or settings.LANGUAGE_CODE)
 
 
 def appointment_context(
@@ -186,7 +221,7 @@ def appointment_context(
     change_url: str = "",
     client_first_name: str = "",
 ) -> dict[str, Any]:
-    """The merge fields of an appointment message, formatted the French way in the workspace zone.
+    """The merge fields of an appointment message, formatted in the workspace's language and zone.
 
     Keys (see docs/messaging.md): ``client.nom``, ``client.prenom``, ``rdv.date``,
     ``rdv.date_courte``, ``rdv.heure``, ``rdv.fin``, ``rdv.adresse``, ``rdv.prestation``,
@@ -196,13 +231,14 @@ def appointment_context(
     zone = ZoneInfo(getattr(workspace, "timezone", "") or "Europe/Paris")
     start = starts_at.astimezone(zone)
     end = ends_at.astimezone(zone)
+    language = workspace_language(workspace)
     return {
         "client": {"nom": client_name, "prenom": client_first_name},
         "rdv": {
-            "date": long_date(start.date()),
-            "date_courte": short_date(start.date()),
-            "heure": spoken_time(start),
-            "fin": spoken_time(end),
+            "date": long_date(start.date(), language),
+            "date_courte": short_date(start.date(), language),
+            "heure": spoken_time(start, language),
+            "fin": spoken_time(end, language),
             "adresse": address,
             "prestation": service,
             "technicien": technician,
@@ -232,12 +268,12 @@ def sample_context(workspace: Any = None) -> dict[str, Any]:
     """Typical values, for previews and to check that SMS texts stay short."""
     context = appointment_context(
         workspace=workspace or _SampleWorkspace(),
-        client_name="M. Jean Dupont",
-        client_first_name="Jean",
+        client_name=_("M. Jean Dupont"),
+        client_first_name=_("Jean"),
         starts_at=dt.datetime(2025, 3, 20, 8, 30, tzinfo=ZoneInfo("Europe/Paris")),
         ends_at=dt.datetime(2025, 3, 20, 10, 0, tzinfo=ZoneInfo("Europe/Paris")),
         address="12 rue des Lilas, 69003 Lyon",
-        service="Dépannage électrique",
+        service=_("Dépannage électrique"),
         technician="Gaëtan",
         reference="R-2025-0118",
         change_url="https://comptoir.example/r/duret/rdv/k3P9xQ/",
@@ -251,6 +287,10 @@ class _SampleWorkspace:
     name = "Duret Électricité"
     phone = "+33478000000"
     timezone = "Europe/Paris"
+
+    @property
+    def locale(self) -> str:
+        return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def merge_fields() -> list[MergeField]:

@@ -23,15 +23,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.translation import gettext as _
 
+from comptoir.accounts.models import Workspace
 from comptoir.accounts.services import require_writer
 from comptoir.audit.models import Action
 from comptoir.audit.services import audit_record, snapshot
 from comptoir.lib.phone import InvalidPhone, normalize_phone
 from comptoir.messaging import defaults
+from comptoir.messaging.masking import mask_secrets
 from comptoir.messaging.models import Channel, Message, MessageStatus, MessageTemplate
 from comptoir.messaging.rendering import (
     SmsLength,
@@ -41,6 +44,7 @@ from comptoir.messaging.rendering import (
     render,
     sample_context,
     sms_length,
+    workspace_language,
 )
 from comptoir.messaging.sms import SmsError, sms_backend
 
@@ -54,6 +58,7 @@ __all__ = [
     "message_templates_seed",
     "messages_deliver_due",
     "sample_context",
+    "workspace_language",
 ]
 
 logger = logging.getLogger(__name__)
@@ -67,28 +72,33 @@ ERROR_LIMIT = 500
 
 
 def message_templates_seed(*, workspace: Any) -> int:
-    """Create the French default templates the workspace lacks (idempotent); how many were added."""
+    """Create the default templates the workspace lacks, in its language (idempotent); how many
+    were added."""
     existing = set(
         MessageTemplate.objects.filter(workspace=workspace).values_list("code", "channel")
     )
     rows = []
-    for default in defaults.TEMPLATES:
-        if (default.code, Channel.EMAIL) not in existing:
-            rows.append(
-                MessageTemplate(
-                    workspace=workspace,
-                    code=default.code,
-                    channel=Channel.EMAIL,
-                    subject=default.subject,
-                    body=default.email,
+    with translation.override(workspace_language(workspace)):
+        for default in defaults.TEMPLATES:
+            if (default.code, Channel.EMAIL) not in existing:
+                rows.append(
+                    MessageTemplate(
+                        workspace=workspace,
+                        code=default.code,
+                        channel=Channel.EMAIL,
+                        subject=str(default.subject),
+                        body=str(default.email),
+                    )
                 )
-            )
-        if (default.code, Channel.SMS) not in existing:
-            rows.append(
-                MessageTemplate(
-                    workspace=workspace, code=default.code, channel=Channel.SMS, body=default.sms
+            if (default.code, Channel.SMS) not in existing:
+                rows.append(
+                    MessageTemplate(
+                        workspace=workspace,
+                        code=default.code,
+                        channel=Channel.SMS,
+                        body=str(default.sms),
+                    )
                 )
-            )
     MessageTemplate.objects.bulk_create(rows)
     return len(rows)
 
@@ -142,21 +152,17 @@ def message_template_update(
 
 @transaction.atomic
 def message_template_reset(*, template: MessageTemplate, by: Any) -> MessageTemplate:
-    """Put the French default text back."""
-    default = next((d for d in defaults.TEMPLATES if d.code == template.code), None)
+    """Put the default text back, in the workspace's language."""
+    default = defaults.default_for(template.code)
     if default is None:
         raise ValidationError(_("Ce modèle n'a pas de texte par défaut."))
+    with translation.override(workspace_language(template.workspace)):
+        subject, email, sms = str(default.subject), str(default.email), str(default.sms)
     if template.channel == Channel.EMAIL:
         return message_template_update(
-            template=template,
-            by=by,
-            subject=default.subject,
-            body=default.email,
-            is_active=template.is_active,
+            template=template, by=by, subject=subject, body=email, is_active=template.is_active
         )
-    return message_template_update(
-        template=template, by=by, body=default.sms, is_active=template.is_active
-    )
+    return message_template_update(template=template, by=by, body=sms, is_active=template.is_active)
 
 
 @dataclass(frozen=True)
@@ -211,16 +217,38 @@ def _attachment(item: Any) -> dict[str, str]:
     }
 
 
-def templates_ensure(*, workspace_id: int, code: str, subject: str, email: str, sms: str) -> None:
+def templates_ensure(
+    *,
+    workspace_id: int,
+    code: str,
+    subject: str | Promise,
+    email: str | Promise,
+    sms: str | Promise,
+) -> None:
     """Create a message's e-mail and SMS texts on first use, for apps whose messages are not
-    seeded with the workspace; kept as they are once they exist (editable in Réglages)."""
-    for channel, subj, body in ((Channel.EMAIL, subject, email), (Channel.SMS, "", sms)):
-        MessageTemplate.objects.get_or_create(
-            workspace_id=workspace_id,
-            code=code,
-            channel=channel,
-            defaults={"subject": subj, "body": body},
+    seeded with the workspace; kept as they are once they exist (editable in Réglages).
+
+    Lazy texts (``gettext_lazy``) are written in the workspace's language. Every ``code`` needs
+    a label in ``defaults.LABELS``.
+    """
+    have = set(
+        MessageTemplate.objects.filter(workspace_id=workspace_id, code=code).values_list(
+            "channel", flat=True
         )
+    )
+    if {Channel.EMAIL, Channel.SMS} <= have:
+        return
+    workspace = Workspace.objects.get(pk=workspace_id)
+    with translation.override(workspace_language(workspace)):
+        texts = ((Channel.EMAIL, str(subject), str(email)), (Channel.SMS, "", str(sms)))
+    for channel, subj, body in texts:
+        if channel not in have:
+            MessageTemplate.objects.get_or_create(
+                workspace_id=workspace_id,
+                code=code,
+                channel=channel,
+                defaults={"subject": subj, "body": body},
+            )
 
 
 def message_send(
@@ -274,6 +302,7 @@ def message_send(
         if channel == Channel.EMAIL:
             message.subject = _one_line(render(template.subject, context))[:255]
         message.body = render(template.body, context).strip()
+        mask_secrets(message, template=template, context=context)
     except TemplateError as exc:
         message.status = MessageStatus.FAILED
         message.next_attempt_at = None
@@ -341,8 +370,8 @@ def _sms_sender(workspace: Any) -> str:
 
 def _send_email(message: Message, to: str) -> None:
     email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body,
+        subject=message.subject_to_send,
+        body=message.body_to_send,
         from_email=_from_email(message.workspace),
         to=[to],
         reply_to=[message.headers["Reply-To"]] if message.headers.get("Reply-To") else None,
@@ -350,7 +379,7 @@ def _send_email(message: Message, to: str) -> None:
     )
     email.attach_alternative(
         f'<div style="font-family: sans-serif; line-height: 1.5">'
-        f"{linebreaks(urlize(escape(message.body)))}</div>",
+        f"{linebreaks(urlize(escape(message.body_to_send)))}</div>",
         "text/html",
     )
     for item in message.attachments:
@@ -382,7 +411,7 @@ def _send_email(message: Message, to: str) -> None:
 
 def _send_sms(message: Message, to: str) -> None:
     try:
-        sms_backend().send(to=to, text=message.body, sender=_sms_sender(message.workspace))
+        sms_backend().send(to=to, text=message.body_to_send, sender=_sms_sender(message.workspace))
     except SmsError as exc:
         raise DeliveryError(str(exc)) from exc
 
@@ -423,6 +452,8 @@ def message_deliver(message_id: int) -> Message | None:
         message.sent_at = timezone.now()
         message.next_attempt_at = None
         message.last_error = ""
+        # Delivered: the one-time secret is no longer kept anywhere.
+        message.unmasked_subject = message.unmasked_body = ""
     else:
         message.last_error = error.message[:ERROR_LIMIT]
         if error.permanent or message.attempts >= settings.COMPTOIR_MESSAGE_MAX_ATTEMPTS:
@@ -430,7 +461,17 @@ def message_deliver(message_id: int) -> Message | None:
             message.next_attempt_at = None
         else:
             message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
-    message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+    message.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "sent_at",
+            "unmasked_subject",
+            "unmasked_body",
+        ]
+    )
     return message
 
 

@@ -50,7 +50,7 @@ def _label(code: str) -> str:
 @require_GET
 def templates(request: HttpRequest) -> HttpResponse:
     user = _editor(request)
-    order = {d.code: i for i, d in enumerate(defaults.TEMPLATES)}
+    order = {code: i for i, code in enumerate(defaults.LABELS)}
     rows = sorted(
         selectors.message_templates_for(user),
         key=lambda t: (order.get(t.code, len(order)), t.code, t.channel != Channel.EMAIL),
@@ -128,7 +128,7 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "label": _label(template.code),
             "form": form,
             "fields": merge_fields(),
-            "has_default": template.code in defaults.LABELS,
+            "has_default": defaults.default_for(template.code) is not None,
             **_preview(user, template.channel, source),
         },
         status=status,

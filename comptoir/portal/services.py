@@ -21,8 +21,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.accounts.models import User
 from comptoir.activities.models import Interaction, Kind, Process, State
@@ -32,7 +33,7 @@ from comptoir.contacts.models import ContactKind, ContactLabel, ContactPoint, Pe
 from comptoir.lib.phone import try_normalize_phone
 from comptoir.messaging.models import Channel
 from comptoir.messaging.rendering import company_context
-from comptoir.messaging.services import message_send, templates_ensure
+from comptoir.messaging.services import message_send, templates_ensure, workspace_language
 from comptoir.portal import defaults
 from comptoir.portal.models import (
     CODE_LIFETIME,
@@ -110,7 +111,8 @@ def portal_settings_update(
 
 
 def _ensure_templates(workspace_id: int, code: str) -> None:
-    """Create this message's French texts on first use (then editable in Réglages › Messages)."""
+    """Create this message's texts on first use, in the workspace's language (then editable in
+    Réglages › Messages)."""
     subject, email, sms = defaults.TEMPLATES[code]
     templates_ensure(workspace_id=workspace_id, code=code, subject=subject, email=email, sms=sms)
 
@@ -270,7 +272,11 @@ def _verify(workspace: Any, handle: str, code: str) -> SignedIn | str:
                 )
             row.save(update_fields=["attempts"])
             left = CODE_MAX_ATTEMPTS - row.attempts
-            return _("Code incorrect. Il vous reste {left} essai(s).").format(left=left)
+            return ngettext(
+                "Code incorrect. Il vous reste {left} essai.",
+                "Code incorrect. Il vous reste {left} essais.",
+                left,
+            ).format(left=left)
         row.used_at = now
         row.save(update_fields=["used_at"])
         key = secrets.token_urlsafe(32)
@@ -560,8 +566,10 @@ def survey_send(*, survey: Survey) -> bool:
     if recipient is not None:
         _ensure_templates(survey.workspace_id, defaults.SURVEY_TEMPLATE)
         customer = survey.person or survey.company
+        with translation.override(workspace_language(survey.workspace)):
+            anonymous = _("Madame, Monsieur")  # in the customer's language, even from a task
         context = {
-            "client": {"nom": str(customer) if customer else _("Madame, Monsieur")},
+            "client": {"nom": str(customer) if customer else anonymous},
             "entreprise": company_context(survey.workspace),
             "avis": {
                 "objet": survey.subject,

@@ -86,7 +86,7 @@ def test_test_connection_button_answers_in_french(manager_client, imap_server):
     )
     ok = manager_client.post(reverse("inbox:test"), data, HTTP_HX_REQUEST="true")
     assert ok.status_code == 200
-    assert "Connexion réussie : 0 message(s) dans « INBOX »." in ok.content.decode()
+    assert "Connexion réussie : 0 messages dans « INBOX »." in ok.content.decode()
 
     bad = manager_client.post(
         reverse("inbox:test"), {**data, "password": "faux"}, HTTP_HX_REQUEST="true"
