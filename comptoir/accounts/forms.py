@@ -136,3 +136,22 @@ class ApiTokenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["label"].widget.attrs["class"] = "form-control"
+
+
+class ExtensionForm(forms.Form):
+    """A colleague's phone extension; the service checks it (digits, one colleague each)."""
+
+    extension = forms.CharField(
+        label=_("Poste"),
+        required=False,
+        help_text=_(
+            "Le numéro court de votre téléphone dans le standard (2 à 8 chiffres, par exemple "
+            "201) : la fiche de l'appelant s'ouvre chez vous quand il sonne. Vide : aucun poste."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["extension"].widget.attrs.update(
+            {"class": "form-control", "inputmode": "numeric", "autocomplete": "off", "size": 8}
+        )

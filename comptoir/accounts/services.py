@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import zoneinfo
 from typing import Any
@@ -16,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.accounts.models import ApiToken, Role, User, Workspace
-from comptoir.accounts.signals import workspace_created
+from comptoir.accounts.signals import user_updated, workspace_created
 from comptoir.lib.identifiers import InvalidIdentifier, clean_siren
 from comptoir.lib.phone import InvalidPhone, normalize_phone, region_for
 
 WORKSPACE_FIELDS = frozenset(
     {"name", "siren", "street", "postcode", "city", "phone", "logo", "timezone", "locale"}
 )
+# What a phone system dials to ring one colleague: « 201 », « 4512 ».
+EXTENSION_RE = re.compile(r"[0-9]{2,8}")
 
 
 @transaction.atomic
@@ -137,10 +140,73 @@ def user_deactivate(*, user: User, by: User) -> User:
 
 @transaction.atomic
 def user_reactivate(*, user: User, by: User) -> User:
+    """Wake a licence up. An extension another colleague took meanwhile is cleared: the phone
+    system must find one colleague per extension."""
     _require_admin(by, user)
+    fields = ["is_active", "deactivated_at"]
+    cleared = ""
+    if user.extension and _extension_holder(user, user.extension) is not None:
+        cleared, user.extension = user.extension, ""
+        fields.append("extension")
     user.is_active = True
     user.deactivated_at = None
-    user.save(update_fields=["is_active", "deactivated_at"])
+    user.save(update_fields=fields)
+    if cleared:
+        user_updated.send(sender=User, user=user, by=by, changes={"extension": [cleared, ""]})
+    return user
+
+
+def _extension_holder(user: User, extension: str) -> User | None:
+    """The active colleague of ``user`` (not ``user``) whose extension is ``extension``."""
+    if user.workspace_id is None:
+        return None
+    return (
+        User.objects.filter(workspace_id=user.workspace_id, is_active=True, extension=extension)
+        .exclude(pk=user.pk)
+        .first()
+    )
+
+
+@transaction.atomic
+def user_set_extension(*, user: User, extension: str, by: User) -> User:
+    """Set the extension the phone system rings ``user`` on (empty: none).
+
+    An admin sets any colleague's; every user sets their own. 2 to 8 digits, one active
+    colleague per extension in the workspace; on error nothing changes.
+    """
+    if by.pk != user.pk:
+        _require_admin(by, user)
+    elif not by.is_active or by.workspace_id is None:
+        raise PermissionDenied
+    assert user.workspace_id is not None  # checked above: the workspace of ``by``
+    value = (extension or "").strip()
+    if value and not EXTENSION_RE.fullmatch(value):
+        raise ValidationError(
+            {
+                "extension": _(
+                    "Un poste s'écrit avec 2 à 8 chiffres, sans espace ni lettre (par exemple 201)."
+                )
+            }
+        )
+    # One change at a time per workspace, so two colleagues cannot take the same extension.
+    Workspace.objects.select_for_update().filter(pk=user.workspace_id).first()
+    holder = _extension_holder(user, value) if value else None
+    if holder is not None:
+        raise ValidationError(
+            {
+                "extension": _(
+                    "Le poste %(extension)s est déjà celui de %(name)s : un poste ne sonne "
+                    "que chez un seul collègue."
+                )
+                % {"extension": value, "name": holder}
+            }
+        )
+    before = user.extension
+    if value == before:
+        return user
+    user.extension = value
+    user.save(update_fields=["extension"])
+    user_updated.send(sender=User, user=user, by=by, changes={"extension": [before, value]})
     return user
 
 

@@ -13,7 +13,9 @@ urlpatterns = [
     path("reglages/utilisateurs/<int:pk>/sommeil/", views.user_deactivate, name="user_deactivate"),
     path("reglages/utilisateurs/<int:pk>/reveil/", views.user_reactivate, name="user_reactivate"),
     path("reglages/utilisateurs/<int:pk>/debloquer/", views.user_unlock, name="user_unlock"),
+    path("reglages/utilisateurs/<int:pk>/poste/", views.user_extension, name="user_extension"),
     path("reglages/compte/", views.account, name="account"),
+    path("reglages/compte/poste/", views.account_extension, name="account_extension"),
     path("reglages/compte/jetons/", views.token_create, name="token_create"),
     path("reglages/compte/jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
 ]

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comptoir.accounts import selectors, services
-from comptoir.accounts.forms import ApiTokenForm, RoleForm, UserInviteForm, WorkspaceForm
+from comptoir.accounts.forms import (
+    ApiTokenForm,
+    ExtensionForm,
+    RoleForm,
+    UserInviteForm,
+    WorkspaceForm,
+)
 from comptoir.accounts.lockout import lockout_minutes
 from comptoir.accounts.models import ApiToken, Role, User
 
@@ -115,8 +121,14 @@ def settings_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
-    """Réglages › Utilisateurs: roles, states, and what an admin can do about them."""
-    admin = _admin(request)
+    """Réglages › Utilisateurs: roles, extensions, states, and what an admin can do about them."""
+    return _users_page(request, _admin(request))
+
+
+def _users_page(
+    request: HttpRequest, admin: User, failed: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The users page; ``failed`` keeps a refused extension (typed value, error) in its row."""
     colleagues = selectors.users_for(admin).order_by("-is_active", "first_name", "last_name", "id")
     return render(
         request,
@@ -126,9 +138,41 @@ def users(request: HttpRequest) -> HttpResponse:
             "roles": Role.choices,
             "locked_emails": selectors.locked_out_emails_for(admin),
             "lockout_minutes": lockout_minutes(),
+            "failed": failed or {},
             **_settings_nav(admin, "users"),
         },
+        status=400 if failed else 200,
     )
+
+
+@require_POST
+@login_required
+def user_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin sets (or clears) a colleague's phone extension."""
+    admin = _admin(request)
+    colleague = _colleague(admin, pk)
+    form = ExtensionForm(request.POST)
+    value = form.cleaned_data["extension"] if form.is_valid() else ""
+    try:
+        services.user_set_extension(user=colleague, extension=value, by=admin)
+    except ValidationError as exc:
+        failed = {"pk": colleague.pk, "value": value, "error": _error_text(exc)}
+        return _users_page(request, admin, failed)
+    messages.success(request, _extension_saved(colleague, admin))
+    return redirect(f"{reverse('accounts:users')}#user-{colleague.pk}")
+
+
+def _extension_saved(user: User, by: User) -> str:
+    if by.pk == user.pk:
+        if user.extension:
+            return _("Votre poste est enregistré : %(extension)s.") % {"extension": user.extension}
+        return _("Vous n'avez plus de poste : le standard vous nommera par votre e-mail.")
+    if user.extension:
+        return _("Le poste de %(name)s est enregistré : %(extension)s.") % {
+            "name": user,
+            "extension": user.extension,
+        }
+    return _("%(name)s n'a plus de poste.") % {"name": user}
 
 
 @login_required
@@ -203,8 +247,18 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     admin = _admin(request)
     colleague = _colleague(admin, pk)
+    extension = colleague.extension
     services.user_reactivate(user=colleague, by=admin)
     messages.success(request, _("%(name)s peut de nouveau se connecter.") % {"name": colleague})
+    if extension and not colleague.extension:
+        messages.warning(
+            request,
+            _(
+                "Son poste %(extension)s, attribué entre-temps à un autre collègue, est effacé : "
+                "indiquez-lui un nouveau poste."
+            )
+            % {"extension": extension},
+        )
     return redirect("accounts:users")
 
 
@@ -228,8 +282,12 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """Réglages › Mon compte: who I am, my API tokens (a new one is shown once)."""
+    """Réglages › Mon compte: who I am, my extension, my API tokens (a new one is shown once)."""
     user = _user(request)
+    return _account_page(request, user, ExtensionForm(initial={"extension": user.extension}))
+
+
+def _account_page(request: HttpRequest, user: User, extension_form: ExtensionForm) -> HttpResponse:
     new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     return render(
         request,
@@ -238,9 +296,30 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": selectors.api_tokens_for(user),
             "token_form": ApiTokenForm(),
             "new_token": new_token,
+            "extension_form": extension_form,
             **_settings_nav(user, "account"),
         },
+        status=400 if extension_form.errors else 200,
     )
+
+
+@require_POST
+@login_required
+def account_extension(request: HttpRequest) -> HttpResponse:
+    """Mon compte: a user sets (or clears) their own phone extension."""
+    user = _user(request)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_extension(
+                user=user, extension=form.cleaned_data["extension"], by=user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _extension_saved(user, user))
+            return redirect("accounts:account")
+    return _account_page(request, user, form)
 
 
 @require_POST

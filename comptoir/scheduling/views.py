@@ -406,6 +406,15 @@ def _days(start: dt.datetime, end: dt.datetime, tz: ZoneInfo) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def _short_name(customer: Any) -> tuple[str, str]:
+    """What fits on a short event: (« M. », « Dupont ») for a person, a company's name."""
+    if customer is None:
+        return "", ""
+    if isinstance(customer, Company):
+        return "", str(customer)
+    return customer.civility, customer.last_name or str(customer)
+
+
 def board_event(appointment: selectors.Appointment, tz: ZoneInfo, editable: bool) -> dict[str, Any]:
     interaction = appointment.interaction
     visit = appointment.visit
@@ -431,6 +440,7 @@ def board_event(appointment: selectors.Appointment, tz: ZoneInfo, editable: bool
     if place:
         title += f" · {place}"
     detail = visit.service_type.name if visit is not None else interaction.subject
+    civility, short = _short_name(customer)
     return {
         "id": str(interaction.pk),
         "resourceId": str(technician.pk),
@@ -448,6 +458,10 @@ def board_event(appointment: selectors.Appointment, tz: ZoneInfo, editable: bool
             "state": interaction.get_state_display(),
             "technician": technician.name,
             "technicianId": technician.pk,
+            "glyph": interaction.glyph,
+            "civility": civility,
+            "short": short or interaction.subject,
+            "place": place,
             "when": f"{formats.date_format(start, 'D d/m')} {start:%H:%M}–{end:%H:%M}",
             "date": start.date().isoformat(),
             "time": f"{start:%H:%M}",

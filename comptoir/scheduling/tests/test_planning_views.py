@@ -67,6 +67,13 @@ def test_the_feed_shows_appointments_absences_and_off_hours(
     assert shown["start"].endswith("T08:00") and shown["end"].endswith("T09:00")
     assert "Dupont" in shown["title"]
     assert shown["extendedProps"]["reference"] == visit.reference
+    # What a short job shows: the customer's civility and name apart, the town.
+    person, site = visit.interaction.person, visit.interaction.site
+    assert (shown["extendedProps"]["civility"], shown["extendedProps"]["short"]) == (
+        person.civility,
+        "Dupont",
+    )
+    assert shown["extendedProps"]["place"] == site.city
     assert shown["editable"] is True
     assert by_id[str(plain.pk)]["resourceId"] == str(karim.pk)
     assert str(cancelled.interaction_id) not in by_id
@@ -158,7 +165,7 @@ def test_refused_moves_say_why_and_change_nothing(agent_client, workspace, gaeta
     assert any("Chevauche" in r for r in overlap["reasons"])
     assert overlap["error"].startswith("Déplacement refusé")
     absent = refused(start=f"{monday}T09:00", end=f"{monday}T10:00", technician=karim.pk)
-    assert any("absent" in r and "Formation" in r for r in absent["reasons"])
+    assert any("est indisponible (Formation)" in r for r in absent["reasons"])
     late = refused(start=f"{monday}T19:00", end=f"{monday}T20:00")
     assert any("En dehors des horaires" in r for r in late["reasons"])
     visit.refresh_from_db()
