@@ -126,3 +126,13 @@ def _empty_sms_outbox():
     LocmemBackend.outbox.clear()
     yield
     LocmemBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit and throttle counters live in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

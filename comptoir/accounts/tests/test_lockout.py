@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
@@ -21,14 +20,6 @@ LOCKOUT = (
     "Trop de tentatives de connexion. Réessayez dans 15 minutes ou demandez à un responsable "
     "de réinitialiser votre mot de passe."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # allauth's per-address throttle lives in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def browser(ip=OFFICE):

@@ -5,7 +5,6 @@ import json
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from comptoir.accounts.models import ApiToken
@@ -17,14 +16,6 @@ LOCKOUT = (
     "Trop de tentatives de connexion. Réessayez dans 15 minutes ou demandez à un responsable "
     "de réinitialiser votre mot de passe."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The per-address counters live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The caller's card shows what the customer owes (open items imported from the accounting):
 « Solde dû 240,00 € » and how late the oldest invoice is; nothing when nothing is due."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,24 +9,19 @@ from django.utils import timezone
 
 from comptoir.accounts.tests.factories import UserFactory
 from comptoir.calls.services import call_event_receive
-from comptoir.contacts.tests.factories import PersonFactory, PhoneFactory
-from comptoir.receivables.tests.factories import OpenItemFactory
+from comptoir.receivables.tests.factories import OpenItemFactory, days_ago
+from comptoir.receivables.tests.factories import dupont as customer
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NNBSP = "\u202f"
 
 
-def ago(days):
-    return timezone.localdate() - dt.timedelta(days=days)
+ago = days_ago
 
 
 @pytest.fixture
 def dupont(workspace):
-    person = PersonFactory(
-        workspace=workspace, civility="M.", first_name="Pierre", last_name="Dupont"
-    )
-    PhoneFactory(person=person, workspace=workspace)
-    return person
+    return customer(workspace)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The « Impayés » panel of a customer's page: what is owed, how late, in words."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -9,24 +8,20 @@ from django.utils import timezone
 
 from comptoir.accounts.models import Role
 from comptoir.accounts.tests.factories import UserFactory
-from comptoir.contacts.tests.factories import CompanyFactory, PersonFactory, PhoneFactory
-from comptoir.receivables.tests.factories import OpenItemFactory, OpenItemImportFactory
+from comptoir.contacts.tests.factories import CompanyFactory, PersonFactory
+from comptoir.receivables.tests.factories import OpenItemFactory, OpenItemImportFactory, days_ago
+from comptoir.receivables.tests.factories import dupont as customer
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NNBSP = "\u202f"
 
 
-def ago(days):
-    return timezone.localdate() - dt.timedelta(days=days)
+ago = days_ago
 
 
 @pytest.fixture
 def dupont(workspace):
-    person = PersonFactory(
-        workspace=workspace, civility="M.", first_name="Pierre", last_name="Dupont"
-    )
-    PhoneFactory(person=person, workspace=workspace)
-    return person
+    return customer(workspace)
 
 
 @pytest.fixture
