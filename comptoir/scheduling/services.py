@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from comptoir.activities.models import Interaction, Kind, Process, Stage, State
@@ -263,7 +263,9 @@ def visit_summary(visit: Visit, event: str) -> str:
     values = {
         "reference": visit.reference,
         "day": formats.date_format(start, "l d/m/Y"),
-        "time": f"{start.hour} h {start.minute:02d}",
+        "time": f"{start:%H:%M}"
+        if (translation.get_language() or "").startswith("en")
+        else f"{start.hour} h {start.minute:02d}",
         "name": visit.technician.user.first_name or visit.technician.name,
         "service": visit.service_type.name,
     }

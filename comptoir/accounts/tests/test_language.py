@@ -176,7 +176,10 @@ def test_the_compiled_catalogue_matches_the_po_file():
     for (context, msgid), msgstr in entries.items():
         if isinstance(msgstr, tuple):
             assert all(form.strip() for form in msgstr), msgid
-            assert compiled.ngettext(msgid, "", 1) == msgstr[0], msgid
+            if context:
+                assert compiled.npgettext(context, msgid, "", 1) == msgstr[0], msgid
+            else:
+                assert compiled.ngettext(msgid, "", 1) == msgstr[0], msgid
         elif context:
             assert compiled.pgettext(context, msgid) == msgstr, msgid
         else:
