@@ -106,6 +106,14 @@ class Call(models.Model):
         related_name="+",
         verbose_name=_("interaction « Appel »"),
     )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande ouverte pendant l'appel"),
+    )
     callback_task = models.ForeignKey(
         "activities.Interaction",
         on_delete=models.SET_NULL,

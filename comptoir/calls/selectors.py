@@ -138,8 +138,9 @@ TICKET_CALLS_BEFORE = dt.timedelta(hours=2)
 
 
 def calls_for_ticket(user: Any, ticket: Ticket) -> list[Call]:
-    """The calls with the ticket's person or company, from two hours before it was opened
-    until it was closed (or now), newest first."""
+    """The calls of a ticket, newest first: the call it was opened from, and the calls with the
+    ticket's person or company from two hours before it was opened until it was closed (or
+    now) — except those opened as another ticket."""
     if ticket.workspace_id != user.workspace_id:
         return []
     customer = Q()
@@ -147,16 +148,17 @@ def calls_for_ticket(user: Any, ticket: Ticket) -> list[Call]:
         customer |= Q(person_id=ticket.person_id)
     if ticket.company_id is not None:
         customer |= Q(company_id=ticket.company_id)
-    if not customer:
-        return []
     until = ticket.closed_at or timezone.now()
+    window = (
+        customer
+        & Q(started_at__gte=ticket.created_at - TICKET_CALLS_BEFORE, started_at__lte=until)
+        & (Q(ticket__isnull=True) | Q(ticket_id=ticket.pk))
+        if customer
+        else Q(pk__in=[])
+    )
     return list(
         calls_for(user)
-        .filter(
-            customer,
-            started_at__gte=ticket.created_at - TICKET_CALLS_BEFORE,
-            started_at__lte=until,
-        )
+        .filter(window | Q(ticket_id=ticket.pk))
         .select_related("agent")
         .order_by("-started_at", "-id")
     )

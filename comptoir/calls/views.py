@@ -57,6 +57,7 @@ def _links(call: Call, customer: Any) -> dict[str, str]:
     book = reverse("scheduling:book") + (f"?{urlencode(query)}" if query else "")
     request_query = {k: v for k, v in query.items() if k != "phone"}
     request_query["channel"] = "phone"
+    request_query["origin"] = f"call:{call.pk}"
     return {
         "new_request": reverse("tickets:create") + f"?{urlencode(request_query)}",
         "book": book,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,10 @@ def _style(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-select form-select-sm")
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+ORIGIN_PATTERN = re.compile(r"^[a-z]+:\d+$")
+ORIGIN = RegexValidator(ORIGIN_PATTERN)
 
 
 class TicketForm(forms.Form):
@@ -70,6 +76,10 @@ class TicketForm(forms.Form):
         queryset=TicketCategory.objects.none(),
         required=False,
         empty_label=_("— file de l'équipe —"),
+    )
+    # Where the ticket comes from ("call:42" from a call's card): carried, never shown.
+    origin = forms.CharField(
+        required=False, max_length=40, widget=forms.HiddenInput, validators=[ORIGIN]
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

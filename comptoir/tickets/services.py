@@ -44,7 +44,7 @@ from comptoir.tickets.models import (
     TicketMessage,
 )
 from comptoir.tickets.selectors import Recipient, reply_recipients
-from comptoir.tickets.signals import ticket_reply_headers, ticket_status_changed
+from comptoir.tickets.signals import ticket_opened, ticket_reply_headers, ticket_status_changed
 
 __all__ = [
     "business_hours_update",
@@ -358,6 +358,7 @@ def ticket_open(
     channel: str = TicketChannel.PHONE,
     assignee: Any = None,
     opened_by_customer: bool = False,
+    origin: str = "",
 ) -> Ticket:
     """Open a ticket for a customer: numbered, timed against the SLA, shown on the timeline.
 
@@ -423,6 +424,8 @@ def ticket_open(
         )
         ticket.save(update_fields=["interaction"])
     audit_record(actor=by, instance=ticket, action=Action.CREATE)
+    if origin:
+        ticket_opened.send(Ticket, ticket=ticket, by=by, origin=origin[:40])
     _live(ticket, change="opened", by=by)
     return ticket
 

@@ -24,6 +24,7 @@ from comptoir.contacts import selectors as contacts
 from comptoir.contacts.models import Company, Person
 from comptoir.tickets import selectors, services
 from comptoir.tickets.forms import (
+    ORIGIN_PATTERN,
     AttachmentForm,
     CategoryForm,
     FilterForm,
@@ -235,6 +236,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     priority=data["priority"],
                     channel=data["channel"],
                     assignee=data["assignee"],
+                    origin=data["origin"],
                 )
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
@@ -252,6 +254,9 @@ def create(request: HttpRequest) -> HttpResponse:
         channel = request.GET.get("channel", "")
         if channel in TicketChannel.values:
             initial["channel"] = channel
+        origin = request.GET.get("origin", "")
+        if ORIGIN_PATTERN.match(origin):
+            initial["origin"] = origin
         form = TicketForm(initial=initial, user=user)
     return render(
         request,

@@ -171,3 +171,43 @@ def test_the_panel_takes_a_fixed_number_of_queries(
 
     with django_assert_num_queries(5):
         _panel(agent_client, ticket)
+
+
+def test_a_ticket_opened_from_the_call_card_keeps_that_call(agent_client, agent, dupont):
+    now = timezone.now()
+    call = CallFactory(agent=agent, person=dupont, started_at=now - dt.timedelta(minutes=5))
+    card = agent_client.get(reverse("calls:card", args=[call.pk]), **HTMX).content.decode()
+    assert f"origin=call%3A{call.pk}" in card, "« Nouvelle demande » carries the call"
+
+    form = agent_client.get(
+        reverse("tickets:create"), {"person": dupont.pk, "origin": f"call:{call.pk}"}
+    )
+    assert f'value="call:{call.pk}"' in form.content.decode()
+    response = agent_client.post(
+        reverse("tickets:create"),
+        {
+            "person": dupont.pk,
+            "subject": "Disjoncteur qui saute",
+            "priority": 2,
+            "channel": "phone",
+            "origin": f"call:{call.pk}",
+        },
+    )
+    assert response.status_code == 302
+    first = Ticket.objects.get()
+    call.refresh_from_db()
+    assert call.ticket == first
+
+    # A second request from the same customer, opened later, does not claim that call.
+    second = open_ticket(by=agent, person=dupont, subject="Devis borne")
+    assert call not in calls_for_ticket(agent, second)
+    assert call in calls_for_ticket(agent, first)
+
+
+def test_a_forged_origin_links_nothing(agent, outsider, dupont):
+    theirs = CallFactory(agent=outsider, person=None, started_at=timezone.now())
+    ticket = open_ticket(by=agent, person=dupont, origin=f"call:{theirs.pk}")
+    theirs.refresh_from_db()
+    assert theirs.ticket is None
+    assert theirs not in calls_for_ticket(agent, ticket)
+    open_ticket(by=agent, person=dupont, origin="call:abc")  # unreadable: ignored
