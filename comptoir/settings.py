@@ -135,6 +135,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "comptoir.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
+# Forgotten password for an unknown address: the same page, and no e-mail (sign-up is closed).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 
 # Password guessing (django-axes): after COMPTOIR_LOGIN_FAILURE_LIMIT wrong passwords for one
 # e-mail address from one IP address, that pair is refused for COMPTOIR_LOGIN_LOCKOUT_MINUTES,

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     name = "comptoir.accounts"
     verbose_name = _("Comptes")
+
+    def ready(self) -> None:
+        from comptoir.accounts import receivers  # noqa: F401  (connects the receivers)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -46,6 +47,13 @@ def attempted_email(request: HttpRequest, credentials: Mapping[str, Any] | None)
             if value and str(value).strip():
                 return str(value).strip().lower()
     return None
+
+
+def lockout_clear(email: str) -> int:
+    """Forget the failed sign-ins recorded for ``email``, from every address (which lifts
+    its lockout); returns how many locked attempts were forgotten. No permission check:
+    callers decide who may."""
+    return int(axes_reset(username=email.strip().lower()))
 
 
 def attempt_ip(request: HttpRequest) -> str | None:

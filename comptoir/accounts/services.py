@@ -7,7 +7,6 @@ import secrets
 import zoneinfo
 from typing import Any
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.accounts.lockout import lockout_clear
 from comptoir.accounts.models import ApiToken, Role, User, Workspace
 from comptoir.accounts.signals import user_updated, workspace_created
 from comptoir.lib.identifiers import InvalidIdentifier, clean_siren
@@ -222,7 +222,7 @@ def user_unlock(*, user: User, by: User) -> int:
     """A manager lifts a colleague's sign-in lockout (wrong passwords), from every address at
     once, before the cool-off ends; returns how many locked attempts were forgotten."""
     _require_manager(by, user)
-    return axes_reset(username=user.email.lower())
+    return lockout_clear(user.email)
 
 
 def api_token_issue(*, user: User, label: str = "") -> str:
@@ -306,3 +306,15 @@ def workspace_update(*, workspace: Workspace, by: User, **fields: Any) -> Worksp
     workspace.full_clean()
     workspace.save()
     return workspace
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User) -> int:
+    """After a user has set a new password through the e-mailed link: lift their sign-in
+    lockout from every address and record the reset in the audit trail (as done by
+    themselves); returns how many locked attempts were forgotten."""
+    forgotten = lockout_clear(user.email)
+    user_updated.send(
+        sender=User, user=user, by=user, changes={"password": ["", _("réinitialisé")]}
+    )
+    return forgotten
