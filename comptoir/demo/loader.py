@@ -66,11 +66,11 @@ from comptoir.scheduling.models import (
     Visit,
     VisitStatus,
 )
-from comptoir.scheduling.services import technician_enable
+from comptoir.scheduling.services import technician_enable, visit_reference_next
 from comptoir.tickets import sla
 from comptoir.tickets.models import Priority, SlaPolicy, Ticket, TicketChannel, TicketCounter
 from comptoir.tickets.models import Status as TicketStatus
-from comptoir.tickets.services import workspace_clock
+from comptoir.tickets.services import ticket_number_next, workspace_clock
 
 PARIS = ZoneInfo("Europe/Paris")
 SEED = 74000
@@ -1965,9 +1965,7 @@ class DemoLoader:
         service = ServiceType.objects.get(workspace=self.workspace, code="depannage")
         call_at = self.dupont_call
         year = call_at.astimezone(PARIS).year
-        counter, _created = TicketCounter.objects.get_or_create(workspace=self.workspace, year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
+        number = ticket_number_next(self.workspace.pk, year)
         hours, zone = workspace_clock(self.workspace.pk)
         holidays = french_holidays()
         first, resolution = (
@@ -1977,9 +1975,9 @@ class DemoLoader:
         ) or (60, 960)
         Ticket.objects.create(
             workspace=self.workspace,
-            reference=f"T-{year}-{counter.last:04d}",
+            reference=f"T-{year}-{number:04d}",
             year=year,
-            number=counter.last,
+            number=number,
             person=self.dupont.person,
             site=self.dupont.sites[0],
             priority=Priority.P2,
@@ -1996,15 +1994,6 @@ class DemoLoader:
             first_response_due_at=sla.add_business_minutes(call_at, first, hours, holidays, zone),
             resolution_due_at=sla.add_business_minutes(call_at, resolution, hours, holidays, zone),
         )
-        last_visit = max(
-            (
-                int(ref.rsplit("-", 1)[1])
-                for ref in Visit.objects.filter(
-                    workspace=self.workspace, reference__startswith=f"R-{year}-"
-                ).values_list("reference", flat=True)
-            ),
-            default=0,
-        )
         Visit.objects.get_or_create(
             interaction=appointment,
             defaults={
@@ -2016,7 +2005,7 @@ class DemoLoader:
                 "ends_at": appointment.starts_at
                 + dt.timedelta(minutes=90 + service.buffer_minutes),
                 "channel": Channel.PHONE,
-                "reference": f"R-{year}-{last_visit + 1:04d}",
+                "reference": visit_reference_next(self.workspace.pk, call_at),
                 "requested_at": call_at,
                 "confirmed_at": call_at + dt.timedelta(minutes=3),
                 "contact_name": str(self.dupont.person),

@@ -65,10 +65,11 @@ from comptoir.inbox.models import (
     ThreadReference,
 )
 from comptoir.lib.normalize import normalize_email
-from comptoir.tickets.models import Ticket, TicketAttachment, TicketChannel, TicketMessage
+from comptoir.tickets.models import Ticket, TicketChannel, TicketMessage
 from comptoir.tickets.services import (
     ALLOWED_TYPES,
     MAX_ATTACHMENT_BYTES,
+    ticket_attachment_store,
     ticket_message_receive,
     ticket_open,
 )
@@ -577,17 +578,13 @@ def _attach_to_ticket(
     ticket: Ticket, message: TicketMessage | None, attachments: Iterable[Attachment]
 ) -> None:
     for item in attachments:
-        attachment = TicketAttachment(
-            workspace_id=ticket.workspace_id,
+        ticket_attachment_store(
             ticket=ticket,
             message=message,
             filename=item.filename,
             content_type=_sniffed_type(item.content),
-            size=len(item.content),
-            uploaded_by=None,
+            content=item.content,
         )
-        attachment.file.save(item.filename, ContentFile(item.content), save=False)
-        attachment.save()
 
 
 def _keep_attachments(inbound: InboundMessage, attachments: Iterable[Attachment]) -> None:

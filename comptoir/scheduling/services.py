@@ -201,7 +201,7 @@ def _support_process(workspace_id: int) -> tuple[Process, Stage | None]:
     return process, stage
 
 
-def _next_reference(workspace_id: int, when: dt.datetime) -> str:
+def visit_reference_next(workspace_id: int, when: dt.datetime) -> str:
     """R-2026-0042: one sequence per workspace and year, numbered under a lock."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -464,7 +464,7 @@ def _book(
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(minutes=service.duration_minutes + service.buffer_minutes),
         channel=channel,
-        reference=_next_reference(service.workspace_id, now),
+        reference=visit_reference_next(service.workspace_id, now),
         requested_at=min(requested_at or now, now),
         confirmed_at=now,
         contact_name=contact_name[:200],

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -50,9 +50,11 @@ __all__ = [
     "business_hours_update",
     "sla_policies_update",
     "ticket_attach",
+    "ticket_attachment_store",
     "ticket_category_save",
     "ticket_message_receive",
     "ticket_note",
+    "ticket_number_next",
     "ticket_open",
     "ticket_reply",
     "ticket_set_status",
@@ -283,7 +285,7 @@ def _pause_minutes(ticket: Ticket, until: dt.datetime) -> int:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def _next_number(workspace_id: int, year: int) -> int:
+def ticket_number_next(workspace_id: int, year: int) -> int:
     """The next number of the year, gap-free: the counter row is locked until commit."""
     try:
         with transaction.atomic():
@@ -401,7 +403,7 @@ def ticket_open(
     )
     year = timezone.localtime(now).year
     ticket.year = year
-    ticket.number = _next_number(by.workspace_id, year)
+    ticket.number = ticket_number_next(by.workspace_id, year)
     ticket.reference = f"T-{year}-{ticket.number:04d}"
     _compute_due(ticket)
     ticket.full_clean(exclude=["workspace", "created_by", "interaction"])
@@ -777,17 +779,14 @@ def ticket_visit_event(
     )
     if report is not None:
         filename, content = report
-        attachment = TicketAttachment(
-            workspace_id=ticket.workspace_id,
+        ticket_attachment_store(
             ticket=ticket,
             message=message,
-            filename=filename[:200],
+            filename=filename,
             content_type="application/pdf",
-            size=len(content),
-            uploaded_by=author,
+            content=content,
+            by=author,
         )
-        attachment.file.save(filename, ContentFile(content), save=False)
-        attachment.save()
     audit_record(actor=author, instance=ticket, action=Action.UPDATE, before=before)
     if ticket.status != old_status and ticket.interaction is not None:
         Interaction.objects.filter(pk=ticket.interaction.pk).update(
@@ -838,6 +837,32 @@ def _validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+def ticket_attachment_store(
+    *,
+    ticket: Ticket,
+    filename: str,
+    content_type: str,
+    content: File | bytes,
+    message: TicketMessage | None = None,
+    by: Any = None,
+) -> TicketAttachment:
+    """Write a file onto a ticket as given: callers have checked it (an upload, an e-mail's
+    attachment, a report PDF). The one place a ticket's files are stored."""
+    file = ContentFile(content) if isinstance(content, bytes) else content
+    attachment = TicketAttachment(
+        workspace_id=ticket.workspace_id,
+        ticket=ticket,
+        message=message,
+        filename=filename[:200],
+        content_type=content_type,
+        size=file.size or 0,
+        uploaded_by=by,
+    )
+    attachment.file.save(filename, file, save=False)
+    attachment.save()
+    return attachment
+
+
 @transaction.atomic
 def ticket_attach(
     *, ticket: Ticket, by: Any, file: UploadedFile, message: TicketMessage | None = None
@@ -848,17 +873,14 @@ def ticket_attach(
         raise PermissionDenied
     content_type = _validate_upload(file)
     filename = (file.name or "fichier").replace("/", "_").replace("\\", "_")[-200:]
-    attachment = TicketAttachment(
-        workspace_id=ticket.workspace_id,
+    attachment = ticket_attachment_store(
         ticket=ticket,
         message=message,
         filename=filename,
         content_type=content_type,
-        size=file.size or 0,
-        uploaded_by=by,
+        content=file,
+        by=by,
     )
-    attachment.file.save(filename, file, save=False)
-    attachment.save()
     audit_record(
         actor=by,
         instance=ticket,
